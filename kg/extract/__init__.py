@@ -1,0 +1,1 @@
+"""Extractors: each reads a processed spaCy ``Doc`` and returns facts (see :mod:`kg.extract.base`)."""

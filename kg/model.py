@@ -1,0 +1,116 @@
+"""Plain data classes passed between the pipeline's stages.
+
+Nothing here imports spaCy or rdflib: facts are simple, hashable values so that they can be cached,
+sent to worker processes and compared in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report as read from disk: its normalized text and where it came from."""
+
+    path: str  # as given by the user, used in messages
+    name: str  # the file's stem, e.g. "shilong-2024"
+    text: str  # normalized text (see kg.normalize); all offsets refer to it
+    raw_sha256: str  # hash of the bytes read, for provenance and caching
+    encoding: str = "utf-8"
+    reader: str = "text"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a fact was read from, with its offsets in the normalized text."""
+
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Meta:
+    district: Optional[str] = None
+    city: Optional[str] = None
+    province: Optional[str] = None
+    division_code: Optional[str] = None
+    speaker: Optional[str] = None
+    speaker_title: Optional[str] = None
+    date: Optional[str] = None  # ISO yyyy-mm-dd
+    review_year: Optional[int] = None
+    plan_year: Optional[int] = None
+
+
+# Status and kind values are the contract's local names.
+STATUSES = ("Planned", "Underway", "Completed", "Signed")
+INVESTMENT_KINDS = ("TotalInvestment", "CompletedInvestment", "Funding", "OtherAmount")
+OBSERVATION_KINDS = ("Actual", "Target")
+RECIPIENT_TYPES = (
+    "Enterprise", "District", "Village", "Community", "School", "GovernmentUnit", "Person",
+    "Product", "Project", "Organization",
+)
+
+
+@dataclass(frozen=True)
+class ProjectMention:
+    name: str  # normalized project name (trailing 项目/工程 dropped)
+    surface: str  # as written
+    status: Optional[str]  # one of STATUSES or None
+    year: Optional[int]
+    explicit: bool
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class InvestmentMention:
+    project: str
+    amount: Decimal  # in the currency's unit (yuan for CNY)
+    currency: str  # ISO 4217
+    kind: str  # one of INVESTMENT_KINDS
+    text: str  # the amount as written
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class AwardMention:
+    recipient: str
+    recipient_type: str  # one of RECIPIENT_TYPES
+    award: str
+    year: Optional[int]
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class IndicatorMention:
+    indicator: str  # one of the contract's twelve names
+    year: int
+    kind: str  # Actual | Target
+    growth_percent: Optional[Decimal]
+    amount_yuan: Optional[Decimal]
+    evidence: Evidence
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one report."""
+
+    document: Document
+    meta: Meta
+    projects: list[ProjectMention] = field(default_factory=list)
+    investments: list[InvestmentMention] = field(default_factory=list)
+    awards: list[AwardMention] = field(default_factory=list)
+    indicators: list[IndicatorMention] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "projects": len(self.projects),
+            "investments": len(self.investments),
+            "awards": len(self.awards),
+            "indicators": len(self.indicators),
+        }

@@ -1,0 +1,216 @@
+"""The spaCy pipeline that carries extraction.
+
+``spacy.blank("zh")`` with the jieba segmenter tokenizes; then these components run:
+
+- ``gwr_sentences`` — sentence boundaries at 。！？； (with closing quotes) and at line breaks;
+- ``gwr_sections`` — the report's structure: the review part (past year), the plan part (next year)
+  and the rest, from the numbered headings (一、2023年工作回顾 / 二、2024年重点工作安排 …), with the
+  review and plan years they name; each sentence gets ``span._.section`` and ``span._.heading``;
+- ``gwr_triggers`` — a spaCy ``Matcher`` over jieba tokens marking trigger words (award verbs,
+  construction verbs, money units) in ``doc.spans["gwr_triggers"]``, which extractors read to find the
+  sentences worth looking at;
+- the extractors registered in :data:`kg.registry.EXTRACTORS`, each a component that reads the doc
+  and appends facts (with character offsets) to ``doc._.gwr_facts``.
+
+The pipeline is built once per process (:func:`get_nlp`); jieba's dictionary loads on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+SECTION_REVIEW = "review"
+SECTION_PLAN = "plan"
+SECTION_PREAMBLE = "preamble"
+SECTION_OTHER = "other"
+
+_SENT_END = "。！？；"
+_CLOSERS = "”’）》」』"
+
+_TOP_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、(.{0,60})$")
+_YEAR = re.compile(r"(20\d\d|19\d\d|二[〇零○O]{1}[一二三四五六七八九〇零○]{2})\s*年")
+_REVIEW_CUE = re.compile(r"回顾|过去|总结|主要工作|成绩|成就|五年来|一年来")
+_PLAN_CUE = re.compile(r"安排|计划|目标|任务|重点工作|打算|思路|部署|展望|今后|工作建议")
+_SELF_CUE = re.compile(r"自身建设|政府建设|作风建设")
+# For reports without numbered headings: a paragraph that opens the plan part.
+_PLAN_OPENING = re.compile(
+    r"^(?:20\d\d年|今年|明年|新的一年)(?:是|，|的)?.{0,20}?(?:总体要求|预期目标|主要目标|重点工作|工作安排|主要任务)"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    section: str
+    heading: str
+
+
+def _register_extensions() -> None:
+    if not Doc.has_extension("gwr_sentences"):
+        Doc.set_extension("gwr_sentences", default=None)
+        Doc.set_extension("gwr_review_year", default=None)
+        Doc.set_extension("gwr_plan_year", default=None)
+        Doc.set_extension("gwr_facts", default=None)
+        Doc.set_extension("gwr_context", default=None)
+        Span.set_extension("section", default=None)
+        Span.set_extension("heading", default=None)
+
+
+_register_extensions()
+
+
+def year_value(text: str) -> Optional[int]:
+    """2023 from '2023' or '二〇二三'."""
+    if text.isdigit():
+        return int(text)
+    digits = {"〇": "0", "零": "0", "○": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+    try:
+        return int("".join(digits[c] for c in text))
+    except KeyError:
+        return None
+
+
+@Language.component("gwr_sentences")
+def gwr_sentences(doc: Doc) -> Doc:
+    """Sentence starts after 。！？； (and any closing quote) and after line breaks."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        prev = doc[i - 1]
+        prev_text = prev.text
+        if "\n" in prev_text or prev_text.isspace():
+            token.is_sent_start = True
+        elif prev_text and prev_text[-1] in _SENT_END and token.text[:1] not in _CLOSERS:
+            token.is_sent_start = True
+        elif prev_text and prev_text[-1] in _CLOSERS and i >= 2 and doc[i - 2].text[-1:] in _SENT_END:
+            token.is_sent_start = True
+        else:
+            token.is_sent_start = False
+    return doc
+
+
+def _classify_heading(title: str) -> str:
+    if _SELF_CUE.search(title):
+        return SECTION_OTHER
+    if _REVIEW_CUE.search(title):
+        return SECTION_REVIEW
+    if _PLAN_CUE.search(title):
+        return SECTION_PLAN
+    return SECTION_OTHER
+
+
+@Language.component("gwr_sections")
+def gwr_sections(doc: Doc) -> Doc:
+    """Mark each sentence with the report part it belongs to and find the review and plan years."""
+    section, heading = SECTION_PREAMBLE, ""
+    review_year = plan_year = None
+    saw_heading = False
+    sentences: list[Sentence] = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        m = _TOP_HEADING.match(text)
+        if m and not any(p in text[:-1] for p in "。；"):
+            saw_heading = True
+            heading = text
+            section = _classify_heading(m.group(2))
+            ym = _YEAR.search(m.group(2))
+            year = year_value(ym.group(1)) if ym else None
+            if section == SECTION_REVIEW and year and review_year is None:
+                review_year = year
+            elif section == SECTION_PLAN and year and plan_year is None:
+                plan_year = year
+            elif section == SECTION_OTHER and year and review_year is not None and year > review_year:
+                section = SECTION_PLAN
+                plan_year = plan_year or year
+        elif not saw_heading and section in (SECTION_PREAMBLE, SECTION_REVIEW) and _PLAN_OPENING.match(text):
+            section = SECTION_PLAN
+        elif section == SECTION_PREAMBLE and re.match(r"^(?:过去|一年来|20\d\d年(?:是|，))", text):
+            section = SECTION_REVIEW
+        sent._.section = section
+        sent._.heading = heading
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        sentences.append(Sentence(text, start, start + len(text), section, heading))
+    doc._.gwr_sentences = sentences
+    doc._.gwr_review_year = review_year
+    doc._.gwr_plan_year = plan_year
+    return doc
+
+
+# Trigger words whose presence makes a sentence worth the extractors' time. Matched on jieba tokens
+# (lower-cased text), as single tokens or as the first token of a multi-token trigger.
+TRIGGER_WORDS = {
+    "AWARD": ["获评", "荣获", "评为", "授予", "认定", "入选", "获得", "创建", "申报", "成为", "称号", "获批", "命名"],
+    "BUILD": ["项目", "工程", "开工", "建成", "投产", "竣工", "完工", "通车", "投用", "签约", "谋划", "实施",
+              "建设", "推进", "加快", "启动", "交付", "改造", "新建", "扩建", "迁建", "运营", "入驻", "复工"],
+    "MONEY": ["亿元", "万元", "元", "美元", "亿", "万"],
+}
+
+
+@Language.factory("gwr_triggers")
+def make_trigger_matcher(nlp: Language, name: str) -> "TriggerMatcher":
+    return TriggerMatcher(nlp)
+
+
+class TriggerMatcher:
+    """Marks trigger tokens with spaCy's Matcher; spans go to ``doc.spans['gwr_triggers']``."""
+
+    def __init__(self, nlp: Language):
+        from spacy.matcher import Matcher
+
+        self.matcher = Matcher(nlp.vocab)
+        for label, words in TRIGGER_WORDS.items():
+            self.matcher.add(label, [[{"TEXT": {"REGEX": "|".join(map(re.escape, words))}}]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans["gwr_triggers"] = [
+            Span(doc, start, end, label=doc.vocab.strings[match_id]) for match_id, start, end in self.matcher(doc)
+        ]
+        return doc
+
+
+def sentences_with(doc: Doc, label: str) -> list[Sentence]:
+    """The sentences of ``doc`` holding at least one trigger of ``label``."""
+    starts = sorted({span.start_char for span in doc.spans.get("gwr_triggers", []) if span.label_ == label})
+    out = []
+    j = 0
+    for sent in doc._.gwr_sentences:
+        while j < len(starts) and starts[j] < sent.start:
+            j += 1
+        if j < len(starts) and starts[j] < sent.end:
+            out.append(sent)
+    return out
+
+
+@lru_cache(maxsize=1)
+def get_nlp(extractors: tuple[str, ...] | None = None) -> Language:
+    """The shared pipeline: jieba tokenizer, sentence and section components, trigger matcher."""
+    import logging
+
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(logging.WARNING)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("gwr_sentences")
+    nlp.add_pipe("gwr_sections")
+    nlp.add_pipe("gwr_triggers")
+    return nlp
+
+
+def iter_sentences(doc: Doc, sections: Iterable[str] | None = None) -> Iterable[Sentence]:
+    wanted = set(sections) if sections else None
+    for sent in doc._.gwr_sentences:
+        if wanted is None or sent.section in wanted:
+            yield sent

@@ -1,0 +1,111 @@
+"""Text normalization: make reports as they really come (OCR, markdown, mixed punctuation) uniform.
+
+The normalized text is what every later stage sees, and what evidence offsets refer to. Steps:
+
+1. Unicode NFKC (full-width digits and letters become ASCII), then ASCII punctuation between Chinese
+   text back to the Chinese full-width forms the patterns use (，；：（）！？).
+2. Markup removed: markdown heading marks and ``**bold**``, ``<sub>``/``<sup>`` tags (content kept),
+   footnote markers ``[1]``, page headers/footers such as ``— 3 —`` or ``第 3 页``.
+3. Whitespace: spaces between Chinese characters, digits and punctuation removed (kept only between
+   two Latin words); lines broken inside a sentence are joined; paragraphs stay one per line.
+4. OCR slips: ``十`` standing for ``+`` after 互联网/智慧 etc. (``互联网十`` → ``互联网+``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_ZH_PUNCT = "，。、；：？！“”‘’（）《》【】—…·"
+
+_ASCII_TO_ZH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
+_BOLD = re.compile(r"\*\*|__")
+_MARKUP_TAG = re.compile(r"</?(?:sub|sup|b|i|em|strong|span|font|u|br)\b[^<>]{0,200}>", re.I)
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]|〔\d{1,3}〕|\^\d{1,3}\^")
+_PAGE_LINE = re.compile(
+    r"^\s*(?:[—\-–－]+\s*\d{1,4}\s*[—\-–－]+|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
+)
+_TOC_LINE = re.compile(r"^.{1,60}?[\.…·]{4,}\s*\d{1,4}\s*$")
+# Whitespace that is not between two Latin letters/digits.
+_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?![A-Za-z0-9])")
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t\u3000\u00a0]+(?=[\d.%])|(?<=[\d.])[ \t\u3000\u00a0]+(?=\d)")
+_PLUS_OCR = re.compile(r"(互联网|智慧|智能|数字|文旅|物流|科技|旅游|农业|康养|体育|生态|文化)十(?=[^\d一二三四五六七八九十百千万亿])")
+_SENTENCE_END = "。！？；：…"
+_HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章节]|各位代表)"
+)
+
+
+def _ascii_punct_to_zh(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(0)
+        return _ASCII_TO_ZH[s]
+
+    # Only where a Chinese character or Chinese punctuation is on either side, so "1,000" and
+    # "100MW/200MWh" keep their ASCII forms.
+    return re.sub(
+        rf"(?<=[{_CJK}{_ZH_PUNCT}%])[,;:()!?]|[,;:()!?](?=[{_CJK}{_ZH_PUNCT}])",
+        repl,
+        text,
+    )
+
+
+def _is_heading(line: str) -> bool:
+    return bool(_HEADING_START.match(line)) or (len(line) <= 30 and not any(c in line for c in "，。；"))
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Join a line with the next when the sentence clearly continues (OCR and PDF line breaks)."""
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if out:
+            prev = out[-1]
+            prev_open = prev[-1] not in _SENTENCE_END and not _is_heading(prev)
+            starts_new = bool(_HEADING_START.match(line))
+            if prev_open and not starts_new:
+                out[-1] = prev + line
+                continue
+        out.append(line)
+    return out
+
+
+def normalize(text: str) -> str:
+    """Return the normalized form of a report's text (idempotent: normalize(normalize(t)) == normalize(t))."""
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)
+    # NFKC turns the ideographic full stop's half-width form into "｡"; unify a few more marks.
+    text = text.replace("｡", "。").replace("･", "·").replace("〜", "~")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _MARKUP_TAG.sub("", text)
+    text = _MARKDOWN_HEADING.sub("", text)
+    text = _BOLD.sub("", text)
+    text = _FOOTNOTE.sub("", text)
+    lines = []
+    for raw in text.split("\n"):
+        line = _SPACE_IN_NUMBER.sub("", raw)
+        line = _SPACE.sub("", line).strip()
+        if _PAGE_LINE.match(line) or _TOC_LINE.match(line):
+            continue
+        lines.append(_ascii_punct_to_zh(line))
+    text = "\n".join(_join_broken_lines(lines))
+    text = _PLUS_OCR.sub(r"\1+", text)
+    return text
+
+
+def normalize_name(name: str) -> str:
+    """Canonical form of an entity name: NFKC, no whitespace, no surrounding quote/bracket marks."""
+    name = unicodedata.normalize("NFKC", name)
+    name = re.sub(r"\s+", "", name)
+    name = re.sub(r"[“”\"「」『』《》]", "", name)
+    return name.strip("，、；：。")
+
+
+def strip_project_suffix(name: str) -> str:
+    """Drop a trailing 项目/工程 (the contract's project label rule), but never to an empty name."""
+    stripped = re.sub(r"(?:项目|工程)+$", "", name)
+    return stripped if len(stripped) >= 2 else name

@@ -1,0 +1,107 @@
+"""``kg query``: saved queries (``queries/*.rq``), ``.rq`` files or SPARQL text over a built graph.
+
+Local graphs are queried with pyoxigraph (a compiled SPARQL engine, much faster than rdflib's on large
+graphs); ``engine="rdflib"`` uses rdflib's in-memory engine instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from kg.textutil import format_rows
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+DEFAULT_GRAPH = Path("output/graph.ttl")
+
+
+class QueryError(Exception):
+    pass
+
+
+@dataclass
+class QueryResult:
+    variables: list[str]
+    rows: list[list[Optional[str]]]
+
+    def format(self, fmt: str = "table") -> str:
+        if fmt == "table":
+            return format_rows(self.variables, self.rows) + f"\n({len(self.rows)} rows)"
+        if fmt == "csv":
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(self.variables)
+            writer.writerows([["" if v is None else v for v in row] for row in self.rows])
+            return buf.getvalue().rstrip("\n")
+        if fmt == "json":
+            return json.dumps([dict(zip(self.variables, row)) for row in self.rows], ensure_ascii=False, indent=2)
+        raise QueryError(f"unknown format {fmt!r}; known: table, csv, json")
+
+
+def saved_queries(folder: Path = QUERIES_DIR) -> dict[str, tuple[Path, str]]:
+    """name → (path, one-line title from the query's first comment line)."""
+    out = {}
+    for path in sorted(folder.glob("*.rq")):
+        first = next((line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()), "")
+        out[path.stem] = (path, first.lstrip("# ").strip() if first.startswith("#") else "")
+    return out
+
+
+def resolve_query(query: str, folder: Path = QUERIES_DIR) -> str:
+    """SPARQL text from a saved query's name, a .rq file path, or SPARQL text itself."""
+    saved = saved_queries(folder)
+    if query in saved:
+        return saved[query][0].read_text(encoding="utf-8")
+    if query.endswith(".rq"):
+        path = Path(query)
+        if not path.is_file():
+            raise QueryError(f"{query}: no such query file")
+        return path.read_text(encoding="utf-8")
+    if any(k in query.upper() for k in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")):
+        return query
+    raise QueryError(f"unknown query {query!r}; saved queries: {', '.join(saved) or '(none)'}")
+
+
+def _term_text(term) -> Optional[str]:
+    if term is None:
+        return None
+    value = getattr(term, "value", None)
+    return str(value) if value is not None else str(term)
+
+
+def run_query(sparql: str, graph_path: Path = DEFAULT_GRAPH, *, engine: str = "oxigraph") -> QueryResult:
+    """Run a SELECT query over a Turtle file."""
+    graph_path = Path(graph_path)
+    if not graph_path.is_file():
+        raise QueryError(f"{graph_path}: no graph file (run `kg build` first)")
+    if engine == "oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        with graph_path.open("rb") as fh:
+            store.bulk_load(fh, ox.RdfFormat.TURTLE)
+        try:
+            solutions = store.query(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("only SELECT queries print as tables; use `kg view` to draw CONSTRUCT results")
+        variables = [v.value for v in solutions.variables]
+        rows = [[_term_text(sol[v]) for v in variables] for sol in solutions]
+        return QueryResult(variables, rows)
+    if engine == "rdflib":
+        from rdflib import Graph
+
+        graph = Graph().parse(graph_path, format="turtle")
+        try:
+            result = graph.query(sparql)
+        except Exception as exc:
+            raise QueryError(f"SPARQL error: {exc}") from None
+        variables = [str(v) for v in result.vars or []]
+        rows = [[_term_text(row[v]) for v in variables] for row in result]
+        return QueryResult(variables, rows)
+    raise QueryError(f"unknown engine {engine!r}; known: oxigraph, rdflib")

@@ -1,0 +1,77 @@
+"""One registry per kind of part: readers, extractors, views and exporters.
+
+A part registers under a name, possibly with aliases (``ttl`` for ``turtle``). Modules are imported
+lazily, on first lookup, so ``import kg`` stays cheap. An unknown name raises an error that lists the
+known ones. Outside packages can add parts with ``REGISTRY.register(...)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+class UnknownPartError(LookupError):
+    def __init__(self, kind: str, name: str, known: list[str]):
+        super().__init__(f"unknown {kind} {name!r}; known {kind}s: {', '.join(sorted(known))}")
+        self.kind, self.name, self.known = kind, name, known
+
+
+@dataclass
+class _Entry:
+    target: str | Callable[..., Any]  # "module:attribute" or the object itself
+
+
+class Registry:
+    """Name → part, for one kind of part."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._entries: dict[str, _Entry] = {}
+        self._canonical: dict[str, str] = {}
+
+    def register(self, name: str, target: str | Callable[..., Any], *, aliases: tuple[str, ...] = ()) -> None:
+        self._entries[name] = _Entry(target)
+        self._canonical[name] = name
+        for alias in aliases:
+            self._canonical[alias] = name
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def canonical(self, name: str) -> str:
+        try:
+            return self._canonical[name]
+        except KeyError:
+            raise UnknownPartError(self.kind, name, self.names()) from None
+
+    def get(self, name: str) -> Any:
+        entry = self._entries[self.canonical(name)]
+        if isinstance(entry.target, str):
+            module, _, attr = entry.target.partition(":")
+            entry.target = getattr(importlib.import_module(module), attr)
+        return entry.target
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._canonical
+
+
+#: Readers: ``(path: Path, config: ReadConfig) -> Document``; chosen by file suffix.
+READERS = Registry("reader")
+READERS.register("text", "kg.readers.text:read_text", aliases=(".txt", ".md", ".markdown", ".text"))
+
+#: Extractors: classes with ``name`` and ``extract(doc, context) -> list[fact]`` (see kg.extract.base).
+EXTRACTORS = Registry("extractor")
+EXTRACTORS.register("indicators", "kg.extract.indicators:IndicatorExtractor")
+EXTRACTORS.register("projects", "kg.extract.projects:ProjectExtractor")
+EXTRACTORS.register("investments", "kg.extract.investments:InvestmentExtractor")
+EXTRACTORS.register("awards", "kg.extract.awards:AwardExtractor")
+
+#: Exporters: ``(graph, path) -> None``, by format name.
+EXPORTERS = Registry("exporter")
+EXPORTERS.register("ttl", "kg.exporters.rdf:write_turtle", aliases=("turtle",))
+
+#: Views: ``(graph, path, **options) -> None``, drawing a graph as HTML.
+VIEWS = Registry("view")
+VIEWS.register("pyvis", "kg.views.pyvis_view:write_view", aliases=("html",))
