@@ -119,35 +119,44 @@ def class_counts(graph) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, formats: Sequence[str] = ("ttl",),
+                  views: bool = True) -> list[Path]:
+    """Write the graph in each format and draw its views; every file is written atomically."""
+    from kg.registry import EXPORTERS, VIEWS
+
+    written: list[Path] = []
+    for fmt in formats:
+        name = EXPORTERS.canonical(fmt)
+        target = out_dir / f"graph.{name}"
+        EXPORTERS.get(name)(graph, target)
+        written.append(target)
+    if views:
+        target = out_dir / "graph.html"
+        VIEWS.get("pyvis")(graph, target, title="gwr-kg")
+        written.append(target)
+    return written
+
+
 def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTPUT, *,
           formats: Sequence[str] = ("ttl",), views: bool = True, strict: bool = False,
           progress: bool = True, config: Optional[ReadConfig] = None) -> BuildResult:
     """Build the graph of every report under ``paths`` into ``out_dir``."""
     from kg.rdf import build_graph
-    from kg.registry import EXPORTERS, VIEWS
+    from kg.registry import EXPORTERS
 
     started = time.perf_counter()
+    for fmt in formats:
+        EXPORTERS.canonical(fmt)  # an unknown format fails before any work is done
     files = collect_inputs(paths)
     result = BuildResult()
     result.reports, result.failures = extract_all(files, strict=strict, progress=progress,
                                                   config=config or ReadConfig())
     for ex in result.reports:
         result.warnings += ex.warnings
-    if not result.reports:
-        result.seconds = time.perf_counter() - started
-        return result
-    graph = build_graph(result.reports)
-    out_dir = Path(out_dir)
-    for fmt in formats:
-        name = EXPORTERS.canonical(fmt)
-        target = out_dir / f"graph.{name}"
-        EXPORTERS.get(name)(graph, target)
-        result.outputs.append(target)
-    if views:
-        target = out_dir / "graph.html"
-        VIEWS.get("pyvis")(graph, target, title="gwr-kg")
-        result.outputs.append(target)
-    result.triples = len(graph)
-    result.classes = class_counts(graph)
+    if result.reports:
+        graph = build_graph(result.reports)
+        result.outputs = write_outputs(graph, result.reports, Path(out_dir), formats=formats, views=views)
+        result.triples = len(graph)
+        result.classes = class_counts(graph)
     result.seconds = time.perf_counter() - started
     return result
