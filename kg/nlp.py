@@ -4,7 +4,7 @@
 
 - ``gwr_sentences`` — sentence boundaries at 。！？； (with closing quotes) and at line breaks;
 - ``gwr_sections`` — the report's structure: the review part (past year), the plan part (next year)
-  and the rest, from the numbered headings (一、2023年工作回顾 / 二、2024年重点工作安排 …), with the
+  and the rest (a trailing 名词解释 glossary is its own section, which extractors skip), from the numbered headings (一、2023年工作回顾 / 二、2024年重点工作安排 …), with the
   review and plan years they name; each sentence gets ``span._.section`` and ``span._.heading``;
 - ``gwr_triggers`` — a spaCy ``Matcher`` over jieba tokens marking trigger words (award verbs,
   construction verbs, money units) in ``doc.spans["gwr_triggers"]``, which extractors read to find the
@@ -29,6 +29,7 @@ SECTION_REVIEW = "review"
 SECTION_PLAN = "plan"
 SECTION_PREAMBLE = "preamble"
 SECTION_OTHER = "other"
+SECTION_GLOSSARY = "glossary"
 
 _SENT_END = "。！？；"
 _CLOSERS = "”’）》」』"
@@ -37,6 +38,8 @@ _TOP_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、(.{0,60})
 _YEAR = re.compile(r"(20\d\d|19\d\d|二[〇零○O]{1}[一二三四五六七八九〇零○]{2})\s*年")
 _REVIEW_CUE = re.compile(r"回顾|过去|总结|主要工作|成绩|成就|五年来|一年来")
 _PLAN_CUE = re.compile(r"安排|计划|目标|任务|重点工作|打算|思路|部署|展望|今后|工作建议")
+# A trailing glossary (名词解释 / 附件：名词解释 / 注释): explanations, no facts of the report's own.
+_GLOSSARY = re.compile(r"^(?:附件\d?[：:]?\s*)?(?:名词解释|名词注释|注释|释义|附：名词解释)[：:]?$")
 _SELF_CUE = re.compile(r"自身建设|政府建设|作风建设")
 # For reports without numbered headings: a paragraph that opens the plan part.
 _PLAN_OPENING = re.compile(
@@ -121,7 +124,9 @@ def gwr_sections(doc: Doc) -> Doc:
         if not text:
             continue
         m = _TOP_HEADING.match(text)
-        if m and not any(p in text[:-1] for p in "。；"):
+        if section == SECTION_GLOSSARY or _GLOSSARY.match(text):
+            section, heading = SECTION_GLOSSARY, text if _GLOSSARY.match(text) else heading
+        elif m and not any(p in text[:-1] for p in "。；"):
             saw_heading = True
             heading = text
             section = _classify_heading(m.group(2))

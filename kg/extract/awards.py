@@ -26,10 +26,14 @@ _NEEDS_LEVEL = {"成功创建", "成功创建为", "创建为", "成功申报", 
 _LEVEL = re.compile(r"国家|全国|中国|省|市|国际|世界|部|首批|第[一二三四五六七八九十\d]+批|示范|先进|标杆|星级|A级|AAA")
 _NOT_AWARD = re.compile(
     r"资金|补助|补贴|奖补|贷款|万元|亿元|肯定|推介|表扬|认可|批复|关注|好评|转发|报道|刊发|支持|第\d+名|第[一二三]名|"
-    r"排名|位列|位居|金牌|银牌|铜牌|\d+金|团体|冠军(?!企业)|之最|突破|增长|提升|上市|融资|投资"
+    r"排名|位列|位居|金牌|银牌|铜牌|\d+金|团体|冠军(?!企业)|之最|突破|增长|提升|上市|融资|投资|"
+    r"第[一二三四五六七八九十\d]+$|\d+(?:家|个|项|所|件)|地标|热点|打卡"
 )
 _PLANNED = re.compile(r"力争|争创|争取|努力|确保|积极|推动|加快|谋划|计划|申创|创建工作|全力")
 _AWARD_TAIL = re.compile(r"(?:荣誉称号|称号|荣誉|名录|名单|认定|验收|复审|评估|之一)$")
+_TITLE_WORD = re.compile(
+    r"示范|先进|试点|标杆|[第首]\S?批|名录|称号|星级|A级|专精特新|龙头|园区|开发区|高新技术|单项冠军|小巨人|基地|中心|品牌"
+)
 _DISTRICT_HINT = re.compile(r"^(?:我区|全区|我县|全县|我市|本区)")
 
 _TYPE_RULES = [
@@ -45,7 +49,8 @@ _PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}(?:教师|医生|大师|同志|�
 _COUNTED = re.compile(r"等(?:\d+|[一二两三四五六七八九十百]+)(?:个|家|所|名|人|项|位|户)?[\u4e00-\u9fff]{0,6}$|等[\u4e00-\u9fff]{0,4}$")
 _VERBISH = re.compile(
     r"推进|深化|完成|开展|加强|打造|办理|化解|提升|推动|落实|实施|创新|坚持|聚焦|围绕|常态化|高质|高效|用心|"
-    r"工作|成效|建设|改革|治理|服务"
+    r"工作|成效|建设|改革|治理|服务|建成|招生|开园|投产|开业|下达|办好|办复|交易|观摩|纠纷|创建|任务|培育|新增|"
+    r"接受|监督|回应|认真|自觉"
 )
 
 
@@ -111,6 +116,9 @@ class AwardExtractor:
             awards = [a for a in awards if 3 <= len(a) <= 40 and not _NOT_AWARD.search(a)]
             if trigger in _NEEDS_LEVEL or trigger.startswith("通过") or trigger == "获得":
                 awards = [a for a in awards if _LEVEL.search(a) or re.search(r"奖|称号|荣誉", after)]
+            if trigger == "成为":
+                # 成为 confers a title only when what follows is one (示范, 先进, 试点, 第一批…园区).
+                awards = [a for a in awards if _TITLE_WORD.search(a)]
             if not awards:
                 continue
             recipients = self._recipients(before)
@@ -133,6 +141,8 @@ class AwardExtractor:
         text = _COUNTED.sub("", text)
         if not text or _DISTRICT_HINT.match(text):
             return []
+        if re.search(r"\d", text):
+            return []  # 办复率100%, 提案125件: a count or a rate, not a recipient
         names = []
         for part in split_list(text):
             name = clean_name(part)

@@ -1,0 +1,110 @@
+"""Project extraction, one pattern family per test. Sentences are written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extract_fixtures import report, run
+
+
+def names(review: str = "", plan: str = "") -> dict[str, object]:
+    facts, _ = run("projects", report(review, plan))
+    return {f.name: f for f in facts}
+
+
+def test_counted_list_of_projects():
+    got = names("城南污水处理厂、滨河智能制造产业园等8个项目开工建设。")
+    assert set(got) == {"城南污水处理厂", "滨河智能制造产业园"}
+    assert all(f.explicit and f.status == "Underway" and f.year == 2024 for f in got.values())
+
+
+def test_several_lists_each_with_its_category():
+    got = names("实施了青禾食品深加工等农业项目、远帆电子元件等电子信息项目、新桥光伏组件和东岭储能二期等新能源项目。")
+    assert set(got) == {"青禾食品深加工", "远帆电子元件", "新桥光伏组件", "东岭储能二期"}
+
+
+def test_count_after_category_and_signed_status():
+    got = names("签约晨光冷链、云岭康养小镇等亿元以上项目12个，合同金额80亿元。")
+    assert set(got) == {"晨光冷链", "云岭康养小镇"}
+    assert {f.status for f in got.values()} == {"Signed"}
+
+
+def test_count_without_deng():
+    got = names("金桂苑、银杏府、枫林湾3个保交楼项目2000套住房交付。")
+    assert set(got) == {"金桂苑", "银杏府", "枫林湾"}
+    assert {f.status for f in got.values()} == {"Completed"}
+
+
+def test_shared_suffix_is_distributed():
+    got = names(plan="加快东关村、西坡村棚改项目建设。")
+    assert {"东关村棚改", "西坡村棚改"} <= set(got)
+
+
+def test_single_named_project_with_phase():
+    got = names("云帆新材料项目二期建成投产，北湖湿地公园升级改造工程竣工。")
+    assert "云帆新材料二期" in got
+    assert "北湖湿地公园升级改造" in got
+    assert got["云帆新材料二期"].status == "Completed"
+
+
+def test_facilities_before_and_after_verbs_are_not_explicit():
+    got = names("青石路北延、柳岸路建成通车，高标准建成城东文化公园。")
+    assert {"青石路北延", "柳岸路", "城东文化公园"} <= set(got)
+    assert not any(f.explicit for f in got.values())
+
+
+def test_verb_inside_a_street_name_is_not_a_boundary():
+    got = names(plan="实现南湖规划一路、南湖规划二路建成通车，推进建设路提档升级。")
+    assert {"南湖规划一路", "南湖规划二路", "建设路"} <= set(got)
+
+
+def test_categorised_list_of_roads_and_estates():
+    got = names("整治青柳街、石桥巷等背街小巷6条，翠湖湾、锦绣城等问题楼盘复工建设。")
+    assert {"青柳街", "石桥巷", "翠湖湾", "锦绣城"} <= set(got)
+
+
+def test_name_boundaries_drop_verbs_counts_and_superlatives():
+    got = names("新建全市最大规模的东城社区养老服务中心，枫林棚改1200套安置房基本建成。")
+    assert "东城社区养老服务中心" in got
+    assert "枫林棚改" in got
+    assert not any(any(ch.isdigit() for ch in n) for n in got)
+
+
+@pytest.mark.parametrize("sentence", [
+    "全年实施重点项目45个，完成投资30亿元。",
+    "坚持项目为王，把招商引资作为“一号工程”。",
+    "持续推进老旧小区改造，完成智能化改造。",
+    "推动青禾农业、山泉果园等企业加强设施农业建设。",
+    "（二）聚力抓项目、强基础",
+    "城区道路、绿化、供水等基础设施建成投用。",
+    "开展“一村百树”绿化示范工程。",
+    "抓好青石路至北湖片区开发。",
+    "建成8.5公里农村公路。",
+])
+def test_not_projects(sentence):
+    assert names(sentence) == {}
+
+
+def test_status_from_verbs_and_report_part():
+    got = names("规划了西山水资源综合利用项目，东坡物流园建成运营，南站商业综合体加快建设。",
+                "谋划建设北郊农产品冷链物流园。")
+    assert got["西山水资源综合利用"].status == "Planned"
+    assert got["东坡物流园"].status == "Completed"
+    assert got["南站商业综合体"].status == "Underway"
+    assert got["北郊农产品冷链物流园"].status == "Planned"
+    assert got["北郊农产品冷链物流园"].year == 2025
+
+
+def test_one_node_per_project_within_a_report():
+    got = names("滨江湿地（一期）综合治理项目开工。", "完成滨江湿地综合治理。")
+    assert len([n for n in got if n.startswith("滨江湿地")]) == 1
+
+
+def test_award_clauses_are_not_projects():
+    assert names("远帆“智能分拣装置”项目荣获省科技进步奖。") == {}
+
+
+def test_glossary_holds_no_facts():
+    text = report("东坡物流园建成运营。") + "名词解释\n1.西岭光伏项目：指已建成投用的西岭光伏电站项目。\n"
+    facts, _ = run("projects", text)
+    assert [f.name for f in facts] == ["东坡物流园"]

@@ -1,0 +1,46 @@
+"""Text normalization: reports as they really come (OCR, markdown, mixed punctuation)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.normalize import normalize, normalize_name, strip_project_suffix
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("地区生产总值 增长 6 . 5 %", "地区生产总值增长6.5%"),  # OCR spaces
+    ("青禾 OLED 显示 材料", "青禾OLED显示材料"),  # Latin kept, spaces around it dropped
+    ("完成投资1.2亿元,增长5%;", "完成投资1.2亿元，增长5%；"),  # half-width punctuation
+    ("ＧＤＰ增长５％", "GDP增长5%"),  # full-width letters and digits
+    ("## 一、2024年工作回顾", "一、2024年工作回顾"),  # markdown heading
+    ("**聚力抓项目**，成效明显。", "聚力抓项目，成效明显。"),  # bold
+    ("CO<sub>2</sub>排放下降", "CO2排放下降"),  # sub tags
+    ("获评省级示范[1]。", "获评省级示范。"),  # footnote marker
+    ("推进“互联网十政务服务”", "推进“互联网+政务服务”"),  # 十 standing for +
+])
+def test_normalize_cases(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_page_headers_and_toc_lines_are_dropped():
+    raw = "目录\n一、工作回顾…………3\n— 2 —\n各位代表：\n第 3 页\n现在，我代表区人民政府报告工作。"
+    text = normalize(raw)
+    assert "………" not in text and "— 2 —" not in text and "第3页" not in text
+    assert "各位代表：" in text
+
+
+def test_lines_broken_inside_a_sentence_are_joined():
+    raw = "全区上下团结奋进，经济运行\n稳中向好，\n社会大局保持稳定。\n二、2025年工作安排"
+    assert normalize(raw) == "全区上下团结奋进，经济运行稳中向好，社会大局保持稳定。\n二、2025年工作安排"
+
+
+def test_idempotent():
+    raw = "## 政府工作报告\n\n  各位代表:\n现在 , 我代表 区人民政府 报告工作[2]。"
+    once = normalize(raw)
+    assert normalize(once) == once
+
+
+def test_names():
+    assert normalize_name(" “ 青禾 食品 ” ") == "青禾食品"
+    assert strip_project_suffix("滨河公园改造工程") == "滨河公园改造"
+    assert strip_project_suffix("项目") == "项目"
