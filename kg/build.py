@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from functools import partial
+from typing import Any, Iterable, Optional, Sequence
 
-from kg.model import Extraction
+from kg.model import Document, Extraction
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
 
 DEFAULT_INPUT = Path("seeds")
@@ -39,6 +41,8 @@ class BuildResult:
     triples: int = 0
     classes: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: extract, graph, write
+    cache: str = ""  # what the extraction cache did, e.g. "cache: 9999 reused, 1 extracted"
 
     @property
     def ok(self) -> bool:
@@ -46,32 +50,71 @@ class BuildResult:
 
     def summary(self) -> str:
         lines = [f"reports read: {len(self.reports)}" + (f", failed: {len(self.failures)}" if self.failures else "")]
+        if self.reports:
+            lines.append("read as: " + ", ".join(f"{k} ×{n}" for k, n in sorted(self.formats().items())))
         lines.append(f"triples: {self.triples}")
         if self.classes:
             lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in self.classes.items()))
         lines.append(f"time: {self.seconds:.1f} s")
+        if self.cache:
+            lines.append(self.cache)
         lines += [f"wrote {p}" for p in self.outputs]
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"FAILED {f}" for f in self.failures]
+        if self.failures:
+            lines.append(f"{len(self.failures)} of {len(self.failures) + len(self.reports)} reports failed"
+                         + ("; the others were built" if self.outputs else "; nothing was written, the previous "
+                            "output is untouched"))
+        return "\n".join(lines)
+
+    def formats(self) -> dict[str, int]:
+        """How the reports were read: 'reader encoding' (e.g. 'text gb18030', 'pdf') → count."""
+        return dict(Counter(_read_as(ex.document) for ex in self.reports))
+
+    def listing(self) -> str:
+        """One line per report: file, reader and encoding, facts found, warnings; then the failures."""
+        lines = []
+        for ex in self.reports:
+            counts = ", ".join(f"{k} {v}" for k, v in ex.counts().items())
+            lines.append(f"{ex.document.path}: {_read_as(ex.document)}; {counts}"
+                         + (f"; {len(ex.warnings)} warning(s)" if ex.warnings else ""))
+        lines += [f"{f.path}: FAILED: {f.reason}" for f in self.failures]
         return "\n".join(lines)
 
 
-def collect_inputs(paths: Sequence[Path]) -> list[Path]:
-    """Files given, and report files (by suffix) found in folders given, sorted, without duplicates."""
+def _read_as(document: Document) -> str:
+    return document.reader if document.encoding in ("", "n/a") else f"{document.reader} {document.encoding}"
+
+
+def collect_inputs(paths: Sequence[Path], *, exclude: Sequence[Path] = (),
+                   failures: Optional[list[Failure]] = None) -> list[Path]:
+    """Files given, and report files (by suffix) found in folders given, sorted, without duplicates.
+
+    Hidden files and folders, and anything under ``exclude`` (the output folder: its graph.html is no
+    report), are skipped in folders. A path that does not exist is a BuildError, or, when a
+    ``failures`` list is given, a Failure appended to it while the other paths go on.
+    """
     suffixes = set(supported_suffixes())
+    skip = [Path(p).resolve() for p in exclude]
     found: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        elif path.exists():
-            found.append(path)
+            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes
+                            and (p.is_file() or p.is_symlink())  # a broken link is reported, not skipped
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                            and not any(p.resolve().is_relative_to(x) for x in skip))
+        elif path.exists() or path.is_symlink():
+            found.append(path)  # read_document says what is wrong with it, if anything
+        elif failures is not None:
+            failures.append(Failure(str(path), "no such file or folder"))
         else:
             raise BuildError(f"{path}: no such file or folder")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique = list(dict.fromkeys(p.absolute() if p.is_symlink() else p.resolve() for p in found))
     if not unique:
-        raise BuildError(f"no reports found in {', '.join(map(str, paths))} (looked for {', '.join(sorted(suffixes))})")
+        missing = f" ({'; '.join(map(str, failures))})" if failures else ""
+        raise BuildError(f"no reports found in {', '.join(map(str, paths))} (looked for "
+                         f"{', '.join(sorted(suffixes))}){missing}")
     return [Path(p) for p in unique]
 
 
@@ -82,32 +125,112 @@ def extract_file(path: Path, config: ReadConfig = ReadConfig()) -> Extraction:
     return extract(read_document(path, config))
 
 
-def _progress(items: list[Path], enabled: bool) -> Iterable[Path]:
-    if not enabled or len(items) <= PROGRESS_THRESHOLD:
+def extract_one(source: "Path | Document | Failure", config: ReadConfig = ReadConfig()) -> "Extraction | Failure":
+    """One report (a path, or a Document the client read for remote workers) with its failure caught and
+    returned as a value: the unit of work that executors (kg.executor) run, in or out of this process."""
+    if isinstance(source, Failure):
+        return source
+    path = source.path if isinstance(source, Document) else source
+    try:
+        if isinstance(source, Document):
+            from kg.pipeline import extract
+
+            return extract(source)
+        return extract_file(source, config)
+    except ReadError as exc:
+        return Failure(exc.path, exc.reason)
+    except Exception as exc:  # one broken report never costs the others their output
+        return Failure(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _read_one(path: Path, config: ReadConfig) -> "Document | Failure":
+    """A report read here, for workers that cannot see this machine's files (Dask)."""
+    try:
+        return read_document(path, config)
+    except ReadError as exc:
+        return Failure(exc.path, exc.reason)
+    except Exception as exc:
+        return Failure(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _progress(items: Iterable, enabled: bool, total: int) -> Iterable:
+    if not enabled or total <= PROGRESS_THRESHOLD:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc="extracting", unit="report", file=sys.stderr)
+    return tqdm(items, desc="extracting", unit="report", file=sys.stderr, total=total)
+
+
+def _outcomes(paths: list[Path], config: ReadConfig, executor, cache) -> Iterable:
+    """Each report's Extraction or Failure, in input order: from the cache when it holds the report,
+    else from the executor (which works ahead on the reports still to come)."""
+    keys = [cache.key(p, config) for p in paths] if cache is not None else [None] * len(paths)
+    cached = [cache.get(k) for k in keys] if cache is not None else [None] * len(paths)
+    todo = [p for p, c in zip(paths, cached) if c is None]
+    work = partial(extract_one, config=config)
+    if not todo:
+        fresh = iter(())
+    elif executor.remote:  # remote workers cannot read our files: read here, send the Documents
+        sources: list = [_read_one(p, config) for p in todo]
+
+        def documents():
+            for i, source in enumerate(sources):
+                if isinstance(source, Document):
+                    sources[i] = None  # sent: the cluster holds it now
+                    yield source
+
+        extracted = executor.map(work, documents())
+        fresh = (s if isinstance(s, Failure) else next(extracted) for s in sources)
+    else:
+        fresh = executor.map(work, iter(todo))
+    for key, hit in zip(keys, cached):
+        if hit is not None:
+            yield hit
+            continue
+        outcome = next(fresh)
+        if cache is not None and isinstance(outcome, Extraction):
+            cache.put(key, outcome)
+        yield outcome
 
 
 def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = True,
-                config: ReadConfig = ReadConfig()) -> tuple[list[Extraction], list[Failure]]:
+                config: ReadConfig = ReadConfig(), executor=None, cache=None) -> tuple[list[Extraction], list[Failure]]:
+    """Every report's extraction, in input order, run by ``executor`` (kg.executor; default serial) and
+    reusing ``cache`` (a kg.cache.ExtractionCache) when given. A failing report becomes a Failure and
+    the others go on (``strict``: the first failure stops the build)."""
+    from kg.executor import SerialExecutor
+
+    executor = executor if executor is not None else SerialExecutor()
     extractions, failures = [], []
-    for path in _progress(paths, progress):
-        try:
-            extractions.append(extract_file(path, config))
-        except ReadError as exc:
-            failures.append(Failure(exc.path, exc.reason))
-        except Exception as exc:  # one broken report never costs the others their output
-            failures.append(Failure(str(path), f"extraction failed: {type(exc).__name__}: {exc}"))
-        if strict and failures:
-            raise BuildError(str(failures[0]))
-    names = Counter(e.document.name for e in extractions)
-    duplicated = sorted(n for n, c in names.items() if c > 1)
-    if duplicated:
-        raise BuildError(f"several reports share a file name ({', '.join(duplicated)}); report IRIs come from "
-                         "file names, so rename them")
+    paths, failures = _unique_names(list(paths))
+    if strict and failures:
+        raise BuildError(str(failures[0]))
+    outcomes = _outcomes(paths, config, executor, cache)
+    try:
+        for outcome in _progress(outcomes, progress, len(paths)):
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                extractions.append(outcome)
+            if strict and failures:
+                raise BuildError(str(failures[0]))
+    finally:
+        outcomes.close()
     return extractions, failures
+
+
+def _unique_names(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
+    """Report IRIs come from file names (stems): the first file of a name is built, the others fail."""
+    first: dict[str, Path] = {}
+    keep, failures = [], []
+    for path in paths:
+        if path.stem in first:
+            failures.append(Failure(str(path), f"another report has the same file name ({first[path.stem]}); "
+                                               "report IRIs come from file names, so rename one"))
+        else:
+            first[path.stem] = path
+            keep.append(path)
+    return keep, failures
 
 
 def class_counts(graph) -> dict[str, int]:
@@ -125,37 +248,88 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
     from kg.registry import EXPORTERS, VIEWS
 
     written: list[Path] = []
-    for fmt in formats:
-        name = EXPORTERS.canonical(fmt)
+    for name in dict.fromkeys(EXPORTERS.canonical(fmt.strip()) for fmt in formats):
         target = out_dir / f"graph.{name}"
-        EXPORTERS.get(name)(graph, target)
+        EXPORTERS.get(name)(graph, target, extractions)
         written.append(target)
     if views:
         target = out_dir / "graph.html"
         VIEWS.get("pyvis")(graph, target, title="gwr-kg")
         written.append(target)
+        from kg.views.site import write_site_pages  # views/<district>.html and index.html
+
+        written += write_site_pages(graph, out_dir, title="gwr-kg")
     return written
+
+
+def _without_gc(func, *args, **kwargs):
+    """``func(*args, **kwargs)`` with cyclic garbage collection paused. Building and writing the graph
+    makes millions of small, long-lived objects (rdflib terms, index entries) and every full collection
+    walks all of them, which made these stages grow faster than the corpus (README: Scale and benchmarks)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return func(*args, **kwargs)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTPUT, *,
           formats: Sequence[str] = ("ttl",), views: bool = True, strict: bool = False,
-          progress: bool = True, config: Optional[ReadConfig] = None) -> BuildResult:
-    """Build the graph of every report under ``paths`` into ``out_dir``."""
+          progress: bool = True, config: Optional[ReadConfig] = None, workers: Optional[int] = 1,
+          dask: Any = None, cache: Any = None, executor=None) -> BuildResult:
+    """Build the graph of every report under ``paths`` into ``out_dir``.
+
+    Extraction runs on ``executor`` (a kg.executor engine) if given, else on a Dask cluster when
+    ``dask`` is a scheduler address (or a ``dask.distributed.Client``), else on ``workers`` local
+    processes (1: serial in this process; None: all cores). The output does not depend on the engine.
+    ``cache``: None/False (none), True (``out_dir/.kg-cache``), a folder or a kg.cache.ExtractionCache.
+    """
+    from kg.cache import open_cache
+    from kg.executor import ExecutorError, default_workers, make_executor
     from kg.rdf import build_graph
     from kg.registry import EXPORTERS
 
     started = time.perf_counter()
     for fmt in formats:
-        EXPORTERS.canonical(fmt)  # an unknown format fails before any work is done
-    files = collect_inputs(paths)
+        EXPORTERS.canonical(fmt.strip())  # an unknown format fails before any work is done
     result = BuildResult()
-    result.reports, result.failures = extract_all(files, strict=strict, progress=progress,
-                                                  config=config or ReadConfig())
+    files = collect_inputs(paths, exclude=[out_dir], failures=result.failures)
+    if strict and result.failures:
+        raise BuildError(str(result.failures[0]))
+    missing = list(result.failures)
+    store = open_cache(cache, out_dir)
+    own = executor is None
+    if own:
+        executor = make_executor(max(1, min(workers or default_workers(), len(files))), dask)
+    try:
+        result.reports, result.failures = extract_all(files, strict=strict, progress=progress,
+                                                      config=config or ReadConfig(), executor=executor, cache=store)
+        result.failures = missing + result.failures
+    except ExecutorError as exc:
+        raise BuildError(str(exc)) from None
+    finally:
+        if own:
+            executor.close()
+    if store is not None:
+        result.cache = store.stats()
+    result.timings["extract"] = time.perf_counter() - started
     for ex in result.reports:
         result.warnings += ex.warnings
     if result.reports:
-        graph = build_graph(result.reports)
-        result.outputs = write_outputs(graph, result.reports, Path(out_dir), formats=formats, views=views)
+        mark = time.perf_counter()
+        graph = _without_gc(build_graph, result.reports)
+        result.timings["graph"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        try:
+            result.outputs = _without_gc(write_outputs, graph, result.reports, Path(out_dir), formats=formats,
+                                         views=views)
+        except OSError as exc:  # every file is written atomically: what was not replaced is as it was
+            raise BuildError(f"cannot write to {out_dir}: {exc.strerror or exc} "
+                             f"({getattr(exc, 'filename', None) or out_dir}); files not yet written keep "
+                             "their previous content") from None
+        result.timings["write"] = time.perf_counter() - mark
         result.triples = len(graph)
         result.classes = class_counts(graph)
     result.seconds = time.perf_counter() - started

@@ -16,9 +16,12 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
+    from kg.readers import ReadConfig
 
     result = build(args.paths or [Path("seeds")], args.out, formats=args.format.split(","),
-                   views=not args.no_views, strict=args.strict, progress=not args.quiet)
+                   views=not args.no_views, strict=args.strict, progress=not args.quiet,
+                   workers=args.workers, dask=args.dask, cache=False if args.no_cache else (args.cache or True),
+                   config=ReadConfig(max_bytes=args.max_bytes))
     print(result.summary())
     return EXIT_OK if result.ok and result.reports else EXIT_FAILED
 
@@ -32,9 +35,27 @@ def cmd_query(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.query:
         raise UsageError("give a QUERY (a saved query's name, a .rq file or SPARQL text), or --list")
-    result = run_query(resolve_query(args.query), args.graph, engine=args.engine)
+    result = run_query(resolve_query(args.query), args.graph, engine=args.engine, endpoint=args.endpoint,
+                       store=args.store)
     print(result.format(args.format))
     return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from kg.push import push
+
+    result = push(args.dataset, args.endpoint, store=args.store, dry_run=args.dry_run,
+                  ontology=not args.no_ontology, timeout=args.timeout, retries=args.retries)
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.validate import validate
+
+    result = validate(args.graph, shapes_path=args.shapes, ontology_path=args.ontology)
+    print(result.format(args.examples))
+    return EXIT_OK if result.conforms else EXIT_FAILED
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -48,19 +69,76 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    from kg.views.query_view import view_query
+
+    print(view_query(args.query, args.graph, args.out).summary())
+    return EXIT_OK
+
+
 class UsageError(Exception):
     pass
+
+
+def _byte_size(text: str) -> int:
+    """'5000', '512K', '20M', '1.5G', '20MiB' → bytes."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?)(?:I?B)?\s*", text, re.I)
+    value = int(float(m.group(1)) * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2).upper()]) if m else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a size such as 5000, 512K, 20M or 1G, got {text!r}")
+    return value
+
+
+def _default_max_bytes() -> int:
+    from kg.readers import DEFAULT_MAX_BYTES
+
+    return DEFAULT_MAX_BYTES
+
+
+def _ontology_file(name: str) -> Path:
+    return Path(__file__).resolve().parent.parent / "ontology" / name
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
 
 
 COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, str]] = [
     ("build", cmd_build, "read reports and write the graph (Turtle) and its HTML view",
      "Examples:\n  kg build                      # seeds/ → output/graph.ttl, output/graph.html\n"
-     "  kg build reports/2024 --out out2024\n  kg build a.txt b.md --format ttl"),
+     "  kg build reports/2024 --out out2024\n  kg build a.txt b.md --format ttl\n"
+     "  kg build scans/ --strict --max-bytes 50M   # .txt/.md (any encoding), .html, .pdf, .docx\n"
+     "  kg build corpus/ --workers 8 --cache ~/.cache/gwr-kg\n  kg build corpus/ --dask tcp://10.0.0.5:8786"),
     ("query", cmd_query, "run a saved query, a .rq file or SPARQL text over the built graph",
      "Examples:\n  kg query --list\n  kg query awards\n  kg query queries/invests.rq --format csv\n"
-     "  kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'"),
+     "  kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'\n"
+     "  kg query awards --graph output/graph.trig           # a dataset: the union of its graphs\n"
+     "  kg query awards --endpoint http://localhost:7878 --store oxigraph\n"
+     "  kg query reports --endpoint http://localhost:3030/gwr/sparql"),
+    ("push", cmd_push, "load the built dataset into a triple store (Graph Store Protocol, one graph per report)",
+     "Examples:\n  kg build --format ttl,trig\n  kg push --endpoint http://localhost:7878 --store oxigraph\n"
+     "  kg push output/graph.nq --endpoint http://localhost:3030/gwr --store fuseki --dry-run\n"
+     "  GWR_KG_TOKEN=... kg push --endpoint https://db.example.org/gsp   # --store gsp: the URL as given\n\n"
+     "Auth: GWR_KG_TOKEN (bearer) or GWR_KG_USER + GWR_KG_PASSWORD (basic; digest for virtuoso or\n"
+     "GWR_KG_AUTH=digest). Each graph is replaced with PUT, so pushing again changes nothing."),
+    ("validate", cmd_validate, "check a built graph against the SHACL shapes in ontology/ (exit 1 if it does not conform)",
+     "Examples:\n  kg validate\n  kg validate output/graph.trig\n"
+     "  kg validate my.ttl --shapes ontology/shapes.ttl --examples 10"),
     ("eval", cmd_eval, "score the built graph against gold answers (P/R/F1 per relation)",
      "Examples:\n  kg eval\n  kg eval --gold tests/gold --graph output/graph.ttl --per-report --show 10"),
+    ("view", cmd_view, "draw the answer of a SPARQL query (CONSTRUCT, DESCRIBE or SELECT) as an offline HTML graph",
+     "Examples:\n  kg view awards                       # → output/query.html\n"
+     "  kg view queries/undertakes.rq --out undertakes.html\n"
+     "  kg view 'CONSTRUCT { ?d gwr:undertakes ?p } WHERE { ?d gwr:undertakes ?p }' --graph output/graph.ttl\n\n"
+     "SELECT answers draw the entities they return (IRIs, or labels naming entities) and the edges among them."),
 ]
 
 
@@ -83,12 +161,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = parsers["build"]
     b.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="report files or folders (UTF-8 .txt/.md); default: seeds/")
+                   help="report files or folders (.txt/.md in UTF-8, GBK or UTF-16, .html, .pdf, .docx); "
+                        "default: seeds/")
     b.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output/)")
-    b.add_argument("--format", default="ttl", metavar="FMT[,FMT]", help="graph formats to write (default: ttl)")
+    b.add_argument("--format", default="ttl", metavar="FMT[,FMT]",
+                   help="graph formats to write: ttl, trig, nt, nq, jsonld (default: ttl); trig and nq hold "
+                        "one named graph per report plus the ontology")
     b.add_argument("--no-views", action="store_true", help="do not draw the HTML view")
-    b.add_argument("--strict", action="store_true", help="stop at the first report that fails")
+    b.add_argument("--strict", action="store_true",
+                   help="stop at the first report that fails (default: build the others, list the failures, exit 1)")
+    b.add_argument("--max-bytes", type=_byte_size, default=_default_max_bytes(), metavar="SIZE",
+                   help="refuse report files larger than SIZE (bytes, or with K/M/G; default: 20M)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                   help="extract with N local processes (default: all cores; 1: in this process)")
+    b.add_argument("--dask", metavar="ADDRESS", help="extract on a Dask cluster (scheduler address, e.g. "
+                   "tcp://10.0.0.5:8786; needs gwr-kg[dask]); the graph is written here")
+    b.add_argument("--cache", type=Path, metavar="DIR",
+                   help="reuse extractions of unchanged reports from DIR (default: OUT/.kg-cache)")
+    b.add_argument("--no-cache", action="store_true", help="extract every report again; read and write no cache")
 
     q = parsers["query"]
     q.add_argument("query", nargs="?", metavar="QUERY", help="saved query name (see --list), .rq file, or SPARQL text")
@@ -98,6 +189,33 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="SPARQL engine for local graphs (default: oxigraph, fast)")
     q.add_argument("--list", action="store_true", help="list the saved queries and what each answers")
+    q.add_argument("--endpoint", metavar="URL", help="query this remote SPARQL endpoint instead of a local file")
+    q.add_argument("--store", default="gsp", choices=("oxigraph", "fuseki", "graphdb", "virtuoso", "gsp"),
+                   help="with --endpoint: the store's kind, so URL can be its base (default: gsp, the URL is "
+                        "the query endpoint itself)")
+
+    pu = parsers["push"]
+    pu.add_argument("dataset", nargs="?", type=Path, default=Path("output/graph.trig"), metavar="DATASET",
+                    help="TriG or N-Quads file written by `kg build --format trig` (default: output/graph.trig)")
+    pu.add_argument("--endpoint", required=True, metavar="URL", help="the store's URL (see --store)")
+    pu.add_argument("--store", default="gsp", choices=("oxigraph", "fuseki", "graphdb", "virtuoso", "gsp"),
+                    help="the store's kind, so URL can be its base (default: gsp, the URL is the Graph Store "
+                         "endpoint itself)")
+    pu.add_argument("--dry-run", action="store_true", help="print what would be sent (graphs, triples, URLs); send nothing")
+    pu.add_argument("--no-ontology", action="store_true", help="do not push the ontology graph")
+    pu.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)")
+    pu.add_argument("--retries", type=int, default=3, metavar="N",
+                    help="retries of a request that failed transiently, with backoff 0.5, 1, 2 … s (default: 3)")
+
+    v = parsers["validate"]
+    v.add_argument("graph", nargs="?", type=Path, default=Path("output/graph.ttl"), metavar="GRAPH",
+                   help="graph file: .ttl, .nt, .jsonld, or .trig/.nq (their named graphs' union); "
+                        "default: output/graph.ttl")
+    v.add_argument("--shapes", type=Path, default=_ontology_file("shapes.ttl"), metavar="FILE",
+                   help="SHACL shapes (default: ontology/shapes.ttl)")
+    v.add_argument("--ontology", type=Path, default=_ontology_file("gwr.ttl"), metavar="FILE",
+                   help="ontology for RDFS inference (default: ontology/gwr.ttl)")
+    v.add_argument("--examples", type=int, default=3, metavar="N", help="examples listed per kind of problem (default: 3)")
 
     e = parsers["eval"]
     e.add_argument("--gold", type=Path, default=Path("tests/gold"), metavar="DIR",
@@ -106,6 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="built graph to score (default: output/graph.ttl)")
     e.add_argument("--per-report", action="store_true", help="also print figures per report")
     e.add_argument("--show", type=int, default=0, metavar="N", help="list up to N misses and false alarms per relation")
+
+    vw = parsers["view"]
+    vw.add_argument("query", metavar="QUERY", help="saved query name (see `kg query --list`), .rq file, or SPARQL text")
+    vw.add_argument("--graph", type=Path, default=Path("output/graph.ttl"), metavar="FILE",
+                    help="Turtle graph to query (default: output/graph.ttl)")
+    vw.add_argument("--out", type=Path, default=Path("output/query.html"), metavar="FILE",
+                    help="HTML page to write (default: output/query.html)")
     return parser
 
 
@@ -116,15 +241,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from kg.build import BuildError
+    from kg.push import PushError
     from kg.query import QueryError
     from kg.registry import UnknownPartError
+    from kg.validate import ValidateError
 
     try:
         return args.func(args)
     except UsageError as exc:
         print(f"kg {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (BuildError, QueryError, UnknownPartError, FileNotFoundError, ValueError) as exc:
+    except (BuildError, QueryError, UnknownPartError, PushError, ValidateError, FileNotFoundError, ValueError) as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -1,6 +1,9 @@
 """Atomic file writes: a temporary file in the target's folder, then a rename.
 
-An interrupted or failed write leaves the previous file untouched, never a half-written one.
+An interrupted or failed write leaves the previous file untouched, never a half-written one. The
+temporary file is ``.NAME.PID.RANDOM.tmp`` beside the target: an exception removes it; a process
+killed outright (SIGKILL, power loss) cannot, so the next successful write of the same target removes
+the temporary files of processes that no longer run.
 """
 
 from __future__ import annotations
@@ -18,12 +21,59 @@ def _umask() -> int:
     return mask
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def temp_files(path: Path | str) -> list[Path]:
+    """The temporary files of atomic writes to ``path`` that are lying beside it."""
+    path = Path(path)
+    try:
+        return sorted(p for p in path.parent.glob(f".{path.name}.*.tmp") if p.is_file())
+    except OSError:
+        return []
+
+
+def remove_stale_temps(path: Path | str) -> list[Path]:
+    """Remove temporary files left beside ``path`` by writers that were killed; returns them."""
+    removed = []
+    prefix = f".{Path(path).name}."
+    for tmp in temp_files(path):
+        pid = tmp.name[len(prefix):-len(".tmp")].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temporary file beside ``path``; it replaces ``path`` only if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "\n") as fh:
             yield fh
@@ -37,6 +87,8 @@ def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8
         except FileNotFoundError:
             pass
         raise
+    _fsync_dir(path.parent)
+    remove_stale_temps(path)
 
 
 def write_text_atomic(path: Path | str, text: str) -> None:

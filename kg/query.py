@@ -1,7 +1,10 @@
 """``kg query``: saved queries (``queries/*.rq``), ``.rq`` files or SPARQL text over a built graph.
 
 Local graphs are queried with pyoxigraph (a compiled SPARQL engine, much faster than rdflib's on large
-graphs); ``engine="rdflib"`` uses rdflib's in-memory engine instead.
+graphs); ``engine="rdflib"`` uses rdflib's in-memory engine instead. Local files may be Turtle,
+N-Triples, JSON-LD, or TriG/N-Quads datasets (queried as the union of their graphs).
+With ``endpoint=URL`` the query goes to a remote SPARQL endpoint over HTTP (SPARQL 1.1 Protocol, see
+:func:`kg.push.remote_select`) and no local file is read.
 """
 
 from __future__ import annotations
@@ -73,19 +76,35 @@ def _term_text(term) -> Optional[str]:
     return str(value) if value is not None else str(term)
 
 
-def run_query(sparql: str, graph_path: Path = DEFAULT_GRAPH, *, engine: str = "oxigraph") -> QueryResult:
-    """Run a SELECT query over a Turtle file."""
+# file suffix → (pyoxigraph format name, rdflib format name, holds named graphs)
+FILE_FORMATS = {".ttl": ("TURTLE", "turtle", False), ".nt": ("N_TRIPLES", "nt", False),
+                ".jsonld": ("JSON_LD", "json-ld", False), ".trig": ("TRIG", "trig", True),
+                ".nq": ("N_QUADS", "nquads", True)}
+
+
+def run_query(sparql: str, graph_path: Path = DEFAULT_GRAPH, *, engine: str = "oxigraph",
+              endpoint: Optional[str] = None, store: str = "gsp", timeout: float = 30.0) -> QueryResult:
+    """Run a SELECT query over a graph file, or at a remote SPARQL ``endpoint`` when one is given."""
+    if endpoint:
+        from kg.push import PushError, remote_select
+
+        try:
+            variables, rows = remote_select(sparql, endpoint, store=store, timeout=timeout)
+        except PushError as exc:
+            raise QueryError(str(exc)) from None
+        return QueryResult(variables, rows)
     graph_path = Path(graph_path)
     if not graph_path.is_file():
         raise QueryError(f"{graph_path}: no graph file (run `kg build` first)")
+    ox_format, rdflib_format, quads = FILE_FORMATS.get(graph_path.suffix.lower(), FILE_FORMATS[".ttl"])
     if engine == "oxigraph":
         import pyoxigraph as ox
 
-        store = ox.Store()
+        store_ = ox.Store()
         with graph_path.open("rb") as fh:
-            store.bulk_load(fh, ox.RdfFormat.TURTLE)
+            store_.bulk_load(fh, getattr(ox.RdfFormat, ox_format))
         try:
-            solutions = store.query(sparql)
+            solutions = store_.query(sparql, use_default_graph_as_union=quads)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         if not isinstance(solutions, ox.QuerySolutions):
@@ -96,7 +115,13 @@ def run_query(sparql: str, graph_path: Path = DEFAULT_GRAPH, *, engine: str = "o
     if engine == "rdflib":
         from rdflib import Graph
 
-        graph = Graph().parse(graph_path, format="turtle")
+        if quads:
+            from rdflib import Dataset
+
+            graph = Dataset(default_union=True)
+            graph.parse(graph_path, format=rdflib_format)
+        else:
+            graph = Graph().parse(graph_path, format=rdflib_format)
         try:
             result = graph.query(sparql)
         except Exception as exc:

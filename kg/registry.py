@@ -60,6 +60,9 @@ class Registry:
 #: Readers: ``(path: Path, config: ReadConfig) -> Document``; chosen by file suffix.
 READERS = Registry("reader")
 READERS.register("text", "kg.readers.text:read_text", aliases=(".txt", ".md", ".markdown", ".text"))
+READERS.register("html", "kg.readers.html:read_html", aliases=(".html", ".htm", ".xhtml"))
+READERS.register("pdf", "kg.readers.pdf:read_pdf", aliases=(".pdf",))
+READERS.register("docx", "kg.readers.docx:read_docx", aliases=(".docx",))
 
 #: Extractors: classes with ``name`` and ``extract(doc, context) -> list[fact]`` (see kg.extract.base).
 EXTRACTORS = Registry("extractor")
@@ -68,9 +71,13 @@ EXTRACTORS.register("projects", "kg.extract.projects:ProjectExtractor")
 EXTRACTORS.register("investments", "kg.extract.investments:InvestmentExtractor")
 EXTRACTORS.register("awards", "kg.extract.awards:AwardExtractor")
 
-#: Exporters: ``(graph, path) -> None``, by format name.
+#: Exporters: ``(graph, path, extractions=()) -> Path``, by format name (the file suffix); see kg.exporters.rdf.
 EXPORTERS = Registry("exporter")
-EXPORTERS.register("ttl", "kg.exporters.rdf:write_turtle", aliases=("turtle",))
+EXPORTERS.register("ttl", "kg.exporters.rdf:write_turtle", aliases=("turtle", "text/turtle"))
+EXPORTERS.register("trig", "kg.exporters.rdf:write_trig", aliases=("application/trig",))
+EXPORTERS.register("nt", "kg.exporters.rdf:write_ntriples", aliases=("ntriples", "n-triples", "application/n-triples"))
+EXPORTERS.register("nq", "kg.exporters.rdf:write_nquads", aliases=("nquads", "n-quads", "application/n-quads"))
+EXPORTERS.register("jsonld", "kg.exporters.rdf:write_jsonld", aliases=("json-ld", "application/ld+json"))
 
 #: Views: ``(graph, path, **options) -> None``, drawing a graph as HTML.
 VIEWS = Registry("view")

@@ -19,7 +19,7 @@ LEADING = re.compile(
     r"抓好|抓实|筹建|打通|整治|高标准|提质|还要|要|新签约|累计|共|已|了|"
     r"谋划实施|谋划建设|谋划|规划建设|规划了|规划|计划|筹划|实施了|实施|开工建设|开工|新开工|复工|"
     r"建成了|建成|完成了|完成|推进|推动|加快|促进|抓好|抓实|启动|续建|打造|建设|引进|签约|落地|开展|"
-    r"做好|实现|对|在|将|把|以)+"
+    r"做好|实现|对|在|将|把|以|新建|建好|妥善解决|解决|投勤)+"
 )
 _LEADING_ONE = re.compile(LEADING.pattern[:-1])  # one word at a time
 LIST_SEP = re.compile(r"[、,，]|(?<=[\u4e00-\u9fff])(?:和|及|以及|与)(?=[\u4e00-\u9fff])")
@@ -33,7 +33,7 @@ GENERIC = re.compile(
     r"各类|一批|一大批|这些|相关|配套|示范|试点|城建|交通|水利|农业|农村|城市|社会|公益|文化|旅游|生态|环保|"
     r"技改|技术改造|改造|提升|建设|标志性|专项|政府|债券|国债|专项债|投资|开工|竣工|投产|签约|谋划|储备|"
     r"实事|惠民|保障性|安居|乡村振兴|高质量|战略性|新兴|先进|制造业|服务业|现代|数字|智慧|绿色|低碳|"
-    r"帮扶|衔接|民心|德政|品牌|保交楼|棚改|棚户区|城中村|老旧小区|背街小巷)+)(?:项目|工程)?$"
+    r"帮扶|衔接|民心|德政|品牌|保交楼|棚改|棚户区|城中村|老旧小区|背街小巷|预算内|中央预算内投资|地方政府)+)(?:项目|工程)?$"
 )
 COUNT_INSIDE = re.compile(
     r"\d+(?:\.\d+)?万?(?:个|项|家|所|处|座|户|亩|套|%|公里|(?:万|亿)?元)|\d+条(?!线)|[一二两三四五六七八九十百]+(?:个|项|家|所|处|座)"
@@ -69,21 +69,43 @@ _GENERIC_MOD = (
 
 
 _WORK_END = re.compile(r"(?:(?:升级|提质|提档|绿化|亮化|美化|景观|综合|环境|生态|清洁|技术|更新|安全)*)(?:改造|治理|提升|修复|整治|升级)+$")
+# Generic heads that are kinds of installation, never one named facility: 分布式光伏, 储能电站, 充电桩.
+_GENERIC_HEAD = r"(?:光伏|风电|储能|充电桩|充电站|换电站|数据中心|工厂|车间|幸福院|养老院|敬老院|卫生室|公厕|厕所)"
+# Closed class of generic words a work object may be built of without naming anything: 农村公路, 背街小巷,
+# 中心城区, 智能化 (…化), 污染土地. A head made only of these (and facility words) names no specific place.
+_GENERIC_WORD = (
+    r"(?:" + _GENERIC_MOD[3:-1] + r"|农村公路|公路|道路|背街|小巷|街巷|中心城区|城区|城镇|集镇|中心|园区|"
+    r"村庄|村屯|乡镇|社区|小区|居民区|[\u4e00-\u9fff]{1,2}化|污染|土地|耕地|河道|水系|管网|设施|基础设施|"
+    r"大数据|新能源汽车|新能源|汽车|街道|失能|空气|质量|水质|环境|危房|厂房|企业|设备|线路|电网|供电|"
+    r"供暖|冬季|饮水|安全|交通|路域|路灯|学校|医院|校舍|景观|户外|公共|农房|庭院|管线|杆线|雨污分流|分流)"
+)
 
 
-def unspecific_work(name: str, facility: str) -> bool:
-    """True for work without a named object: 智能化改造, 中心城区亮化改造 (but 神马巷改造, 石龙河治理 are specific)."""
+def generic_only(text: str, facility: str) -> bool:
+    """True when ``text`` is made only of generic words (农村公路, 背街小巷, 中心城区, 智能化)."""
+    return bool(text) and bool(re.fullmatch(rf"(?:{_GENERIC_WORD}|{facility}|{_GENERIC_HEAD})+", text))
+
+
+def unspecific_work(name: str, facility: str, *, explicit: bool = False) -> bool:
+    """True for work without a named object: 智能化改造, 中心城区亮化改造, 农村公路提质改造 (but 神马巷改造,
+    石龙河治理 are specific). The object must end in a facility word (路, 河, 村, 矿 …) and not be made only of
+    generic words; when the text itself calls the work a 项目/工程 (``explicit``), any object that is not
+    only generic words will do (天宏选煤清洁技术改造项目)."""
     m = _WORK_END.search(name)
-    if not m or m.start() == 0 and len(name) <= 4:
-        return bool(m)
+    if not m:
+        return False
     head = name[: m.start()]
     head = re.sub(r"[（(][^）)]*[）)]$", "", head)
-    return not re.search(rf"(?:{facility}|村|社区|矿|巷)$|[一二三四五六七八九十\d]期$", head)
+    if not head or generic_only(head, facility):
+        return True
+    if explicit or re.search(r"[一二三四五六七八九十\d]期$", head):
+        return False
+    return not re.search(rf"(?:{facility}|村|社区|矿|巷)$", head)
 
 
 def is_generic_facility(name: str, facility: str) -> bool:
-    """True for a facility name built only of generic words (口袋公园, 人才公寓, 道路)."""
-    return bool(re.fullmatch(rf"{_GENERIC_MOD}*{facility}", name))
+    """True for a facility name built only of generic words (口袋公园, 人才公寓, 道路, 储能电站)."""
+    return bool(re.fullmatch(rf"{_GENERIC_MOD}*(?:{facility}|{_GENERIC_HEAD})", name))
 
 
 
@@ -106,6 +128,8 @@ def clean_name(raw: str) -> str:
 def project_name(raw: str) -> str | None:
     """A clean project name, or None when the candidate is not one specific project."""
     name = clean_name(raw)
+    # 新区污水管网向东连通至…: a direction phrase (向 + where) ends the name before it.
+    name = re.sub(r"(?<=[\u4e00-\u9fff]{2})向(?:[东南西北]|基层|农村|周边|城区|乡镇|园区|社区)[\u4e00-\u9fff]*$", "", name)
     # 总投资3000万元的数字经济产业园, 13公里的和美乡村示范环线: the name follows the last 的.
     if "的" in name:
         name = clean_name(name[name.rfind("的") + 1:])

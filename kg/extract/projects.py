@@ -23,7 +23,8 @@ import re
 from typing import ClassVar, Optional
 
 from kg.extract.base import Context, clauses, evidence
-from kg.extract.names import clean_name, is_generic_facility, project_name, unspecific_work
+from kg.extract.names import clean_name, generic_only, is_generic_facility, project_name, unspecific_work
+from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
 
@@ -47,6 +48,8 @@ FACILITY = (
     r"带|驿站|[辅便步绿]道|基站|厂房|安置房|[东南西北]段|片区开发|城市更新|"
     r"棚改|改造|治理|提升|延伸|南延|北延|东延|西延|连通|迁建|扩建|新建|重建|一期|二期|三期|四期)"
 )
+# The facility nouns alone (no work words such as 改造, 北延, 一期): what a generic name may be built of.
+FACILITY_NOUN = FACILITY.split("|棚改|")[0] + ")"
 _FACILITY_END = re.compile(FACILITY + r"(?:（[^）]{1,6}）)?$")
 # Verbs that separate a name from the rest of its clause (not the work words that end names: 治理, 改造 …).
 LEADING_VERB = re.compile(r"^(?:扎实|积极|全力|大力|持续|着力|重点|全面|稳步|有序|高标准|高质量|继续|同步|配合)+")
@@ -84,6 +87,7 @@ _MERGE_TAIL = re.compile(r"(?:项目|工程|建设|改造|治理|提升|改造�
 
 
 def _merge_key(name: str) -> str:
+    name = re.sub(r"(?:项目|工程)(?=[一二三四五六七八九十\d]期$)", "", name)  # X项目二期 = X二期
     return _MERGE_TAIL.sub("", re.sub(r"[（(][^）)]*[）)]", "", name)) or name
 
 
@@ -121,6 +125,9 @@ def _distribute_suffix(names: list[str]) -> list[str]:
         return names
     m = _SHARED_SUFFIX.search(names[-1])
     if not m or any(_SHARED_SUFFIX.search(n) for n in names[:-1]):
+        return names
+    # 平煤大道东延、科技路北延、平郊东路改造: items that carry their own work word keep it.
+    if any(re.search(r"[东南西北]延|延伸|连通|迁建|扩建|新建|重建|[一二三四五六七八九十\d]期$", n) for n in names[:-1]):
         return names
     head = names[-1][: m.start()]
     # Only when the earlier items look like the last one's head (short place or facility names).
@@ -185,8 +192,14 @@ class ProjectExtractor:
                 continue  # X项目荣获…奖: an award of the project, read by the award extractor
             status = _status(clause, sentence)
             for names, explicit in candidates(clause):
-                for surface in _distribute_suffix(names):
-                    name = project_name(surface)
+                surfaces = _distribute_suffix(names)
+                cleaned = [project_name(s) for s in surfaces]
+                # 分散式风电、分布式光伏、储能电站等项目: a list of kinds of installation, not of named works.
+                if len(surfaces) >= 2 and all(_generic(clean_name(s)) for s in surfaces):
+                    continue
+                for surface, name in zip(surfaces, cleaned):
+                    if name and (unspecific_work(name, FACILITY_NOUN, explicit=explicit) or _counted_kind(name, clause)):
+                        continue
                     if name and not any(m.name == name for m in out):
                         out.append(ProjectMention(name, surface, status, year, explicit, evidence(sentence)))
         return out
@@ -233,7 +246,8 @@ def _explicit(clause: str) -> list[tuple[list[str], bool]]:
         if len(items) == 1 and unspecific_work(clean_name(items[0]), FACILITY):
             continue
         if phase:
-            items[-1] += phase.group(1)
+            # 云帆新材料项目二期: the phase belongs to the name as written, 项目 included (it is not trailing).
+            items[-1] += m.group(0) + phase.group(1)
         found.append((items, True))
     return found
 
@@ -281,7 +295,13 @@ def _facilities(clause: str) -> list[tuple[list[str], bool]]:
             items = [_cut_tail(clause)]  # 推进建设路提档升级: the verb is part of the name
         return [([x], False) for x in items]
     first = _after_verb(parts[0]) or parts[0]
-    last = _before_verb(parts[-1]) or _cut_tail(parts[-1])
+    # 重点把A、B、C等，…: a list closed by 等 with no category after it.
+    last_part = re.sub(r"等$", "", parts[-1])
+    last = _before_verb(last_part) or _cut_tail(last_part)
+    # 推进人民路小学、都司街小学集团化办学: when the last item is no facility, what follows the list is the
+    # head noun of the whole list (the items are modifiers), so none of them is a project.
+    if not _specific_facility(_cut_tail(last)):
+        return []
     items = [_cut_tail(i) for i in [first, *parts[1:-1], last]]
     items = [i for i in items if _specific_facility(i)]
     return [(items, False)] if items else []
@@ -324,3 +344,22 @@ def _specific_facility(name: str) -> bool:
         return False
     name = clean_name(name)
     return not (is_generic_facility(name, FACILITY + r"(?:" + FACILITY + r")*") or unspecific_work(name, FACILITY))
+
+
+def _generic(name: str) -> bool:
+    """A name made only of generic words: a kind of facility or work (储能电站, 大数据中心, 智能化改造)."""
+    name = strip_project_suffix(re.sub(r"等$", "", name))
+    return (is_generic_facility(name, FACILITY_NOUN) or generic_only(name, FACILITY_NOUN)
+            or unspecific_work(name, FACILITY_NOUN))
+
+
+def _counted_kind(name: str, clause: str) -> bool:
+    """``新建农村幸福院3家``, ``建好1所…的养老院``, ``完成供暖“转改直”小区49个``: a generic facility with a count
+    of units next to it is a kind of facility, not one named undertaking."""
+    count = r"(?:\d+|[一二两三四五六七八九十百]+)(?:个|家|所|处|座)"
+    pos = clause.find(name)
+    if pos < 0:
+        return False
+    after = re.match(count + r"(?:以上|左右)?$", clause[pos + len(name):])
+    before = re.search(count + r"[^，。；]{0,16}$", clause[:pos])
+    return bool(after) or (bool(before) and _generic(name))

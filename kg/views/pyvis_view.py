@@ -1,90 +1,227 @@
-"""Interactive HTML views drawn with pyvis, laid out by networkx, fully offline.
+"""Interactive HTML views drawn with pyvis's vis-network, laid out by networkx, fully offline.
 
 Entities become nodes (coloured and shaped by class, sized by degree), object properties become
-labelled edges; provenance statements and evidence appear in tooltips. Report text is data: labels
-and tooltips are escaped before they reach the page.
+labelled edges; facts, evidence sentences, reports and years appear in tooltips and a details panel.
+
+The page is self-contained: vis-network's JS and CSS (shipped inside the pyvis package) are inlined,
+and pyvis's own template is not used, because it links Bootstrap (and, with its menus, tom-select)
+from a CDN. Search, filters and legend are a few lines of our own JS (``assets/view.js``); a
+Content-Security-Policy forbids every fetch. Report text is data: it is carried as JSON in a
+non-executable ``<script type="application/json">`` block (``<``, ``>``, ``&`` escaped), drawn on the
+canvas as labels, and shown in tooltips through ``textContent``, never as markup.
 """
 
 from __future__ import annotations
 
-import html
+import json
+import math
 from pathlib import Path
+from typing import Optional
 
 from kg.fsutil import write_text_atomic
+from kg.views.model import CLASS_STYLE, class_style, local_name, to_networkx  # noqa: F401 (re-export)
 
-CLASS_STYLE = {
-    "District": ("#d62728", "star"),
-    "Project": ("#1f77b4", "dot"),
-    "MonetaryAmount": ("#2ca02c", "diamond"),
-    "Award": ("#ff7f0e", "triangle"),
-    "Enterprise": ("#9467bd", "dot"),
-    "Organization": ("#8c564b", "dot"),
-    "Village": ("#bcbd22", "dot"),
-    "Community": ("#17becf", "dot"),
-    "School": ("#e377c2", "dot"),
-    "GovernmentUnit": ("#7f7f7f", "dot"),
-    "Person": ("#aec7e8", "dot"),
-    "Product": ("#98df8a", "dot"),
-    "Indicator": ("#ffbb78", "square"),
-    "IndicatorObservation": ("#c5b0d5", "square"),
-    "Report": ("#c49c94", "box"),
-    "City": ("#f7b6d2", "ellipse"),
-    "Province": ("#dbdb8d", "ellipse"),
-}
-EDGE_LABELS = {
-    "undertakes": "承担", "invests": "投资", "receivesAward": "获奖", "hasObservation": "指标",
-    "indicator": "指标项", "about": "关于", "inCity": "所属市", "inProvince": "所属省", "deliveredBy": "报告人",
-    "locatedIn": "位于",
-}
+ASSETS = Path(__file__).resolve().parent / "assets"
+VIS_VERSION = "9.1.2"
+FONT_FACE = ("Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, WenQuanYi Zen Hei, PingFang SC, "
+             "Microsoft YaHei, sans-serif")
+LABEL_CHARS = 14  # longer names are cut on the canvas (the tooltip has them whole)
+MAX_EVIDENCE = 4  # sentences per tooltip
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+       "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
 
+HINT = "点击节点查看事实与证据句；点击空白处取消高亮。\n悬停显示提示。搜索框按回车定位匹配节点。"
 
-def to_networkx(graph):
-    """A networkx MultiDiGraph of the RDF graph's entities and their object properties."""
-    import networkx as nx
-    from rdflib import RDF, RDFS, URIRef
-
-    from kg.rdf import GWR
-
-    g = nx.MultiDiGraph()
-    gwr = str(GWR)
-    evidence = {}
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
-        evidence[(s, p, o)] = str(graph.value(st, GWR.evidence) or "")
-    for s, cls in graph.subject_objects(RDF.type):
-        if not str(cls).startswith(gwr):
-            continue
-        label = graph.value(s, RDFS.label)
-        g.add_node(str(s), label=str(label) if label else str(s).rsplit("/", 1)[-1], cls=str(cls)[len(gwr):])
-    for s, p, o in graph:
-        if isinstance(o, URIRef) and str(p).startswith(gwr) and str(s) in g and str(o) in g:
-            name = str(p)[len(gwr):]
-            g.add_edge(str(s), str(o), key=name, label=name, evidence=evidence.get((s, p, o), ""))
-    return g
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="gwr-kg (pyvis {{ pyvis_version }}, vis-network {{ vis_version }})">
+<title>{{ title }}</title>
+<style>{{ vis_css }}</style>
+<style>{{ css }}</style>
+</head>
+<body>
+<header><h1>{{ title }}</h1><span class="sub">{{ n_nodes }} 个节点 · {{ n_edges }} 条关系</span>
+{% if home %}<a href="{{ home }}">← 总览</a>{% endif %}</header>
+<div id="toolbar">
+<input id="search" type="search" placeholder="搜索名称（回车定位）" aria-label="搜索">
+<select id="district-filter" aria-label="区县"><option value="">全部区县</option></select>
+<select id="report-filter" aria-label="报告"><option value="">全部报告</option></select>
+<button id="reset" type="button">重置</button>
+<span id="status"></span>
+</div>
+<div id="main">
+<nav id="legend"><h2>图例 · 按类筛选</h2><div id="legend-items"></div></nav>
+<div id="network"></div>
+<aside id="details"><h2>详情</h2><pre id="details-text"></pre></aside>
+</div>
+<div id="tooltip" hidden></div>
+<script type="application/json" id="gwr-data">{{ data }}</script>
+<script>{{ vis_js }}</script>
+<script>{{ js }}</script>
+</body>
+</html>
+"""
 
 
-def write_view(graph, path: Path, *, title: str = "gwr-kg") -> Path:
-    """Draw ``graph`` to a self-contained HTML page at ``path``."""
-    import networkx as nx
+def _json_for_html(value) -> str:
+    """JSON that cannot end the ``<script>`` element holding it, whatever the strings contain."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _vis_assets() -> tuple[str, str]:
+    import pyvis
+
+    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    if "</script" in js.lower() or "</style" in css.lower():
+        raise RuntimeError(f"{lib}: vis-network bundle cannot be inlined (it contains a closing tag)")
+    # drop the source-map comment: a browser with dev tools open would try to fetch it
+    js = "\n".join(line for line in js.split("\n") if not line.startswith("//# sourceMappingURL"))
+    return js, css
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+
+
+def node_text(g, node: str) -> str:
+    """The plain-text tooltip of a node: class and name, facts, districts, reports, evidence."""
+    data = g.nodes[node]
+    reports = g.graph.get("reports")
+    zh = class_style(data["cls"])[2]
+    lines = [f"{zh} · {data['label']}"]
+    lines += [f"{name}：{value}" for name, value in data["facts"]]
+    if data.get("districts"):
+        labels = g.graph.get("district_labels", {})
+        lines.append("区县：" + "、".join(labels.get(d, local_name(d)) for d in data["districts"]))
+    if data.get("reports") and reports is not None:
+        lines.append("报告：" + "；".join(reports.describe(r, reports.year.get(r)) for r in data["reports"]))
+    evidence = [e for e in data.get("evidence", ()) if e.sentence]
+    if evidence:
+        lines.append(f"证据（{len(evidence)}）：")
+        for ev in evidence[:MAX_EVIDENCE]:
+            lines.append(f"「{ev.sentence}」")
+            if reports is not None:
+                lines.append(f"　—— {reports.describe(ev.report, ev.year)}")
+        if len(evidence) > MAX_EVIDENCE:
+            lines.append(f"……另有 {len(evidence) - MAX_EVIDENCE} 句")
+    lines.append(node)
+    return "\n".join(lines)
+
+
+def edge_text(g, s: str, o: str, data: dict) -> str:
+    reports = g.graph.get("reports")
+    lines = [f"{g.nodes[s]['label']} —{data['label']}→ {g.nodes[o]['label']}"]
+    for ev in data.get("evidence", ())[:MAX_EVIDENCE]:
+        if ev.sentence:
+            lines.append(f"「{ev.sentence}」")
+        if reports is not None:
+            lines.append(f"　—— {reports.describe(ev.report, ev.year)}")
+    return "\n".join(lines)
+
+
+def page_data(g) -> dict:
+    """Everything the page's script needs, as JSON-ready data (node ids are indices, sorted by IRI)."""
     from pyvis.network import Network
 
-    g = to_networkx(graph)
-    net = Network(height="800px", width="100%", directed=True, cdn_resources="in_line", heading="")
-    pos = nx.spring_layout(nx.Graph(g), seed=7, k=None, iterations=50) if len(g) else {}
+    from kg.views.layout import layout
+
+    nodes = sorted(g.nodes())
+    index = {n: i for i, n in enumerate(nodes)}
+    pos = layout(g)
     degree = dict(g.degree())
-    for node, data in sorted(g.nodes(data=True)):
-        color, shape = CLASS_STYLE.get(data["cls"], ("#999999", "dot"))
-        x, y = pos.get(node, (0.0, 0.0))
-        net.add_node(node, label=html.escape(data["label"]), title=html.escape(f"{data['cls']}: {data['label']}"),
-                     color=color, shape=shape, size=10 + 3 * min(degree.get(node, 0), 20),
-                     x=float(x) * 1000, y=float(y) * 1000, group=data["cls"])
-    for s, o, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1], e[2]["label"])):
-        tip = EDGE_LABELS.get(data["label"], data["label"])
-        if data["evidence"]:
-            tip += "\n" + data["evidence"]
-        net.add_edge(s, o, label=EDGE_LABELS.get(data["label"], data["label"]), title=html.escape(tip))
-    net.toggle_physics(False)
-    page = net.generate_html(notebook=False)
-    page = page.replace("<head>", f"<head>\n<meta charset=\"utf-8\">\n<title>{html.escape(title)}</title>", 1)
-    write_text_atomic(path, page)
+    reports = g.graph.get("reports")
+    labels = g.graph.get("district_labels", {})
+    district_iris = {d for n in nodes for d in g.nodes[n].get("districts", ())}
+    on_page = {n for n in nodes if g.nodes[n]["cls"] == "District"}
+    if on_page:  # a district's page lists that district, not those that share an award with it
+        district_iris &= on_page
+    district_iris = sorted(district_iris, key=lambda d: (labels.get(d, local_name(d)), d))
+    report_iris = sorted({r for n in nodes for r in g.nodes[n].get("reports", ())},
+                         key=lambda r: (reports.label.get(r, r) if reports else r, r))
+    d_index = {d: i for i, d in enumerate(district_iris)}
+    r_index = {r: i for i, r in enumerate(report_iris)}
+
+    big = len(nodes) > 800
+    net = Network(directed=True, cdn_resources="in_line")
+    meta = []
+    for node in nodes:
+        data = g.nodes[node]
+        color, shape, _ = class_style(data["cls"])
+        x, y = pos[node]
+        size = round(8 + 5 * math.sqrt(min(degree.get(node, 0), 100)), 1)
+        net.add_node(index[node], label=_short(data["label"]), shape=shape, color=color, size=size,
+                     x=x, y=y, font={"size": 16 if data["cls"] == "District" else 12})
+        alt = [v for k, v in data["facts"] if k == "别名"]
+        meta.append({"c": data["cls"], "s": " ".join([data["label"], *alt]).lower(), "t": node_text(g, node),
+                     "d": [d_index[d] for d in data.get("districts", ()) if d in d_index],
+                     "r": [r_index[r] for r in data.get("reports", ())]})
+    edges = sorted(g.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
+    tips = []
+    for i, (s, o, _key, data) in enumerate(edges):
+        net.add_edge(index[s], index[o], id=i, label=data["label"])
+        tips.append(edge_text(g, s, o, data))
+
+    counts: dict[str, int] = {}
+    for node in nodes:
+        counts[g.nodes[node]["cls"]] = counts.get(g.nodes[node]["cls"], 0) + 1
+    order = list(CLASS_STYLE)
+    classes = [[c, class_style(c)[2], class_style(c)[0], class_style(c)[1], counts[c]]
+               for c in sorted(counts, key=lambda c: (order.index(c) if c in order else len(order), c))]
+    options = {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "interaction": {"hover": True, "hoverConnectedEdges": True, "tooltipDelay": 120,
+                        "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "multiselect": False},
+        "nodes": {"borderWidth": 1, "font": {"face": FONT_FACE, "color": "#222", "strokeWidth": 3,
+                                             "strokeColor": "#ffffff"}},
+        "edges": {"smooth": False, "width": 1, "color": {"color": "#9aa4ad", "highlight": "#333333",
+                                                         "hover": "#555555"},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                  "font": {"face": FONT_FACE, "size": 10, "color": "#555", "strokeWidth": 3, "align": "middle"}},
+    }
+    return {
+        "nodes": net.nodes, "edges": net.edges, "meta": meta, "edgeTips": tips, "classes": classes,
+        "districts": [labels.get(d, local_name(d)) for d in district_iris],
+        "reports": [reports.describe(r, reports.year.get(r)) if reports else r for r in report_iris],
+        "options": options, "hint": HINT,
+    }
+
+
+def render_page(g, *, title: str = "gwr-kg", home: Optional[str] = "index.html") -> str:
+    """The HTML page of a networkx graph made by :func:`to_networkx` (or one of its subgraphs)."""
+    import pyvis
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    vis_js, vis_css = _vis_assets()
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    data = page_data(g)
+    return env.from_string(PAGE).render(
+        title=title, home=home, csp=Markup(CSP), n_nodes=len(data["nodes"]), n_edges=len(data["edges"]),
+        pyvis_version=pyvis.__version__, vis_version=VIS_VERSION,
+        vis_js=Markup(vis_js), vis_css=Markup(vis_css),
+        js=Markup((ASSETS / "view.js").read_text(encoding="utf-8")),
+        css=Markup((ASSETS / "view.css").read_text(encoding="utf-8")),
+        data=Markup(_json_for_html(data)),
+    )
+
+
+def write_nx_view(g, path: Path, *, title: str = "gwr-kg", home: Optional[str] = "index.html") -> Path:
+    """Write the page of a networkx graph (UTF-8, atomically)."""
+    path = Path(path)
+    write_text_atomic(path, render_page(g, title=title, home=home))
     return path
+
+
+def write_view(graph, path: Path, *, title: str = "gwr-kg", home: Optional[str] = "index.html") -> Path:
+    """Draw the RDF ``graph`` to a self-contained, offline HTML page at ``path``."""
+    return write_nx_view(to_networkx(graph), path, title=title, home=home)

@@ -1,0 +1,266 @@
+"""Scale benchmark: how ``kg build`` cost grows from 10 to 10,000 reports.
+
+    .venv/bin/python benchmarks/scale_bench.py                        # 10,100,1000,10000, all cores
+    .venv/bin/python benchmarks/scale_bench.py --sizes 10,100,1000 --workers 2 --budget 1800
+    .venv/bin/python benchmarks/scale_bench.py --graph-only --sizes 100,1000,10000
+
+Corpora are made from the seeds: each copy keeps a seed's title block and top-level headings, shuffles
+the paragraphs inside each part, and renames the district and its city to synthetic names (distinct per
+copy, never in the GB/T 2260 table), so that entities do not collapse across copies. Each size is built
+in a fresh process (``kg.build.build`` with ``views=False``, no cache), in increasing order; each row is
+printed as soon as it is done, and no new size starts once ``--budget`` seconds have passed.
+
+Columns: wall time, reports/s, MB of (UTF-8) text/s, peak memory (``peak MB``: the largest resident
+set of the build process and all its workers together, sampled with psutil every 0.1 s;
+``main MB``: the build process's own maximum, from getrusage), triples, and seconds per stage.
+
+``--graph-only`` skips extraction: it extracts the seeds once, clones the extractions with renamed
+districts up to each size, and times the graph and writing stages alone (what runs on the client).
+
+Not part of the test suite: it prints figures, it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DEFAULT_SIZES = (10, 100, 1000, 10000)
+
+_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+# Characters for synthetic place names (none of 区县市旗州盟, which end place names).
+_POOL = ("安宝长成大德东丰福富光广和河红华吉嘉建江金锦景康乐丽连临龙隆明南宁平庆仁荣瑞山上盛顺泰桃天通"
+         "万文西祥新兴阳永裕元云正中")
+
+
+# corpus ----------------------------------------------------------------------------------------
+def _seed_parts():
+    """Each seed as (stem, header lines, [(heading, paragraphs)], district, city)."""
+    from kg.extract.meta import extract_meta
+    from kg.readers import read_document
+
+    seeds = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = read_document(path).text
+        meta = extract_meta(text)
+        lines = [line for line in text.split("\n") if line.strip()]
+        header, sections = [], []
+        for line in lines:
+            if _TOP_HEADING.match(line):
+                sections.append((line, []))
+            elif sections:
+                sections[-1][1].append(line)
+            else:
+                header.append(line)
+        seeds.append((path.stem, header, sections, meta.district, meta.city))
+    return seeds
+
+
+def _names(count: int) -> list[str]:
+    """``count`` distinct two- or three-character stems that name no real division."""
+    from kg.geo import _by_name
+
+    real = set(_by_name())
+    out, i = [], 0
+    while len(out) < count:
+        a, b, c = i % len(_POOL), (i // len(_POOL)) % len(_POOL), i // (len(_POOL) ** 2)
+        stem = _POOL[a] + _POOL[b] + (_POOL[c - 1] if c else "")
+        i += 1
+        if not any(stem + suffix in real for suffix in "区县市旗"):
+            out.append(stem)
+    return out
+
+
+def make_corpus(folder: Path, size: int) -> int:
+    """Write ``size`` synthetic reports into ``folder``; returns the bytes of text written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = _seed_parts()
+    stems = _names(size + size // 10 + 1)
+    total = 0
+    for i in range(size):
+        stem, header, sections, district, city = seeds[i % len(seeds)]
+        rng = random.Random(i)
+        parts = list(header)
+        for heading, paragraphs in sections:
+            shuffled = list(paragraphs)
+            rng.shuffle(shuffled)
+            parts.append(heading)
+            parts += shuffled
+        text = "\n\n".join(parts) + "\n"
+        new_district = stems[i] + (district[-1] if district else "区")
+        new_city = stems[size + i // 10] + "市"  # ten districts per synthetic city
+        if district:
+            text = text.replace(district, new_district)
+            if len(district) > 2:
+                text = text.replace(district[:-1], stems[i])
+        if city:
+            text = text.replace(city, new_city)
+        data = text.encode("utf-8")
+        (folder / f"{stem}-{i:05d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+# one measured build (in its own process) -------------------------------------------------------
+class _PeakSampler(threading.Thread):
+    """Peak RSS of this process plus all its descendants, sampled every 0.1 s."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        me = psutil.Process()
+        while not self._halt.is_set():
+            total = 0
+            try:
+                procs = [me] + me.children(recursive=True)
+            except psutil.Error:
+                procs = [me]
+            for proc in procs:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._halt.wait(0.1)
+
+    def stop(self) -> int:
+        self._halt.set()
+        self.join()
+        return self.peak
+
+
+def run_one(corpus: Path, out: Path, workers: int, formats: str) -> dict:
+    sampler = _PeakSampler()
+    sampler.start()
+    from kg.build import build
+
+    started = time.perf_counter()
+    result = build([corpus], out, formats=formats.split(","), views=False, progress=False, workers=workers,
+                   cache=None)
+    wall = time.perf_counter() - started
+    peak = sampler.stop()
+    main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"wall": wall, "reports": len(result.reports), "failures": len(result.failures),
+            "triples": result.triples, "timings": result.timings, "peak_mb": peak / 2**20 or main, "main_mb": main}
+
+
+def run_graph_only(size: int, out: Path, formats: str) -> dict:
+    """Graph and writing stages alone, on ``size`` cloned seed extractions."""
+    import dataclasses
+
+    from kg.build import extract_file, write_outputs
+    from kg.rdf import build_graph
+
+    seeds = [extract_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+    stems = _names(size)
+    extractions = []
+    for i in range(size):
+        ex = seeds[i % len(seeds)]
+        doc = dataclasses.replace(ex.document, name=f"{ex.document.name}-{i:05d}",
+                                  path=f"{ex.document.name}-{i:05d}.txt")
+        meta = dataclasses.replace(ex.meta, district=stems[i] + "区", division_code=None)
+        extractions.append(dataclasses.replace(ex, document=doc, meta=meta))
+    sampler = _PeakSampler()
+    sampler.start()
+    started = time.perf_counter()
+    graph = build_graph(extractions)
+    t_graph = time.perf_counter() - started
+    mark = time.perf_counter()
+    write_outputs(graph, extractions, out, formats=formats.split(","), views=False)
+    t_write = time.perf_counter() - mark
+    wall = time.perf_counter() - started
+    peak = sampler.stop()
+    main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"wall": wall, "reports": size, "failures": 0, "triples": len(graph),
+            "timings": {"graph": t_graph, "write": t_write}, "peak_mb": peak / 2**20 or main, "main_mb": main}
+
+
+# the table -------------------------------------------------------------------------------------
+HEADER = (f"{'reports':>8} {'wall s':>8} {'reports/s':>9} {'MB/s':>6} {'peak MB':>8} {'main MB':>8} "
+          f"{'triples':>10}  stages (s)")
+
+
+def row(size: int, text_bytes: int, m: dict) -> str:
+    stages = " ".join(f"{k} {v:.1f}" for k, v in m["timings"].items())
+    failed = f"  ({m['failures']} failed)" if m["failures"] else ""
+    return (f"{size:>8,} {m['wall']:>8.1f} {m['reports'] / m['wall']:>9.2f} {text_bytes / 2**20 / m['wall']:>6.3f} "
+            f"{m['peak_mb']:>8.0f} {m['main_mb']:>8.0f} {m['triples']:>10,}  {stages}{failed}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="corpus sizes (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=0, help="kg build --workers (default: all cores)")
+    parser.add_argument("--budget", type=float, default=0, help="start no new size after this many seconds (0: none)")
+    parser.add_argument("--format", default="ttl", help="formats to write (default: ttl)")
+    parser.add_argument("--graph-only", action="store_true", help="time graph + writing on cloned extractions")
+    parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    parser.add_argument("--one", nargs=3, metavar=("CORPUS", "OUT", "SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.one:  # the child: one measured build, figures as JSON on stdout
+        corpus, out, size = Path(args.one[0]), Path(args.one[1]), int(args.one[2])
+        m = run_graph_only(size, out, args.format) if args.graph_only else run_one(corpus, out, args.workers or None,
+                                                                                  args.format)
+        print(json.dumps(m))
+        return 0
+
+    from kg.executor import default_workers
+
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    workers = args.workers or default_workers()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="gwr-scale-"))
+    print(f"# gwr-kg scale benchmark: {'graph + write only' if args.graph_only else 'kg build'}, "
+          f"workers={workers}, cpus={os.cpu_count()}, python {sys.version.split()[0]}", flush=True)
+    print(HEADER, flush=True)
+    started = time.perf_counter()
+    try:
+        for size in sizes:
+            if args.budget and time.perf_counter() - started > args.budget:
+                print(f"# budget of {args.budget:.0f} s spent: {size:,} and larger not run", flush=True)
+                break
+            corpus, out = root / f"corpus-{size}", root / f"out-{size}"
+            text_bytes = 0
+            if args.graph_only:
+                text_bytes = sum(p.stat().st_size for p in SEEDS.glob("*.txt")) * size / len(list(SEEDS.glob("*.txt")))
+            else:
+                text_bytes = make_corpus(corpus, size)
+            cmd = [sys.executable, __file__, "--one", str(corpus), str(out), str(size), "--workers", str(workers),
+                   "--format", args.format] + (["--graph-only"] if args.graph_only else [])
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(f"{size:>8,}  failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}", flush=True)
+                break
+            print(row(size, text_bytes, json.loads(done.stdout.strip().splitlines()[-1])), flush=True)
+            if not args.keep:
+                shutil.rmtree(corpus, ignore_errors=True)
+                shutil.rmtree(out, ignore_errors=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""Incremental builds: each report's :class:`~kg.model.Extraction`, cached under a key of what made it.
+
+The key of a report is a SHA-256 over
+
+- its bytes (the content hash the graph records as ``gwr:contentHash``) and its path (extractions name
+  their file in ``Document.path`` and in warnings);
+- :data:`kg.EXTRACTOR_VERSION`, bumped by hand whenever extraction output may change;
+- a fingerprint of the code that extracts (the source of the modules listed in ``_CODE``), so a
+  working copy whose extractors were edited without a bump never reuses stale facts;
+- the read options (:class:`kg.readers.ReadConfig`).
+
+Entries are pickles written atomically (a temporary file, then a rename) under
+``<cache dir>/<key[:2]>/<key>.pickle``; by default the cache dir is ``<output dir>/.kg-cache``.
+An entry that cannot be read (truncated, corrupt, from another Python) is ignored and rebuilt.
+Failed reports are never cached: they are tried again on the next build.
+
+``hits``, ``misses`` and ``written`` count what a build did, so callers (and tests) can see that
+rebuilding 10,000 reports after adding one extracted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+CACHE_DIRNAME = ".kg-cache"
+
+# Modules whose source decides what an Extraction holds (paths relative to the kg package).
+_CODE = ("model.py", "pipeline.py", "nlp.py", "normalize.py", "amounts.py", "geo.py", "textutil.py",
+         "resolve.py", "iri.py", "extract", "readers")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over kg.EXTRACTOR_VERSION and the source of the extraction code."""
+    import kg
+
+    root = Path(kg.__file__).parent
+    digest = hashlib.sha256(f"extractor {kg.EXTRACTOR_VERSION}\n".encode())
+    for name in _CODE:
+        target = root / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for path in files:
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class ExtractionCache:
+    """A folder of cached extractions keyed by report content and extractor version."""
+
+    def __init__(self, directory: Path | str):
+        self.directory = Path(directory)
+        self.hits = 0
+        self.misses = 0
+        self.written = 0
+        self.corrupt = 0
+        self._content: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"ExtractionCache({str(self.directory)!r})"
+
+    # keys ------------------------------------------------------------------------------------
+    def key(self, path: Path | str, config: Any = None) -> Optional[str]:
+        """The cache key of the report at ``path``, or None when its bytes cannot be read (the
+        build then reports the failure as usual)."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return None
+        content = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256("\x1f".join((code_fingerprint(), str(path), repr(config), content)).encode())
+        key = digest.hexdigest()
+        self._content[key] = content
+        return key
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    # entries ---------------------------------------------------------------------------------
+    def get(self, key: Optional[str]):
+        """The cached Extraction for ``key``, or None (a miss). Unreadable entries count as misses."""
+        from kg.model import Extraction
+
+        if key is None:
+            self.misses += 1
+            return None
+        entry = self._entry(key)
+        try:
+            with open(entry, "rb") as fh:
+                value = pickle.load(fh)
+            if not isinstance(value, Extraction):
+                raise TypeError(f"not an Extraction: {type(value).__name__}")
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # truncated, corrupt, or written by incompatible code: rebuild it
+            self.corrupt += 1
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: Optional[str], extraction) -> None:
+        """Store an extraction; written atomically (temporary file + rename), so readers never see
+        half an entry. Cache writes that fail (read-only disk) are silently skipped."""
+        if key is None or self._content.pop(key, None) != extraction.document.raw_sha256:
+            return  # the file changed between hashing and reading: do not file it under the old key
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(extraction, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, entry)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+                raise
+        except OSError:
+            return
+        self.written += 1
+
+    def entries(self) -> list[Path]:
+        """Every entry file, sorted (for inspection and tests)."""
+        return sorted(self.directory.glob("*/*.pickle")) if self.directory.is_dir() else []
+
+    def stats(self) -> str:
+        text = f"cache: {self.hits} reused, {self.misses} extracted"
+        return text + (f" ({self.corrupt} corrupt entries rebuilt)" if self.corrupt else "")
+
+
+def open_cache(cache: Any, out_dir: Path | str) -> Optional[ExtractionCache]:
+    """``cache`` as ``build()`` takes it: None/False (no cache), True (``<out_dir>/.kg-cache``), a folder,
+    or an ExtractionCache."""
+    if cache is None or cache is False:
+        return None
+    if isinstance(cache, ExtractionCache):
+        return cache
+    if cache is True:
+        return ExtractionCache(Path(out_dir) / CACHE_DIRNAME)
+    return ExtractionCache(Path(cache))

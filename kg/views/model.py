@@ -1,0 +1,241 @@
+"""The graph as views see it: an RDF graph turned into a networkx graph of readable entities.
+
+Nodes are entities typed with a ``gwr:`` class; edges are ``gwr:`` object properties between them.
+Each node carries its Chinese label, class, facts (its literal properties, in Chinese), the evidence
+sentences of the statements it takes part in, and the reports (hence districts) that mention it; each
+edge carries its evidence sentences with their report and year. Everything here is plain data: text
+is never markup, escaping happens where the page is written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+#: class → (colour, vis-network shape, Chinese name). Order = legend order.
+CLASS_STYLE: dict[str, tuple[str, str, str]] = {
+    "District": ("#d62728", "star", "区县"),
+    "Report": ("#8c6d31", "box", "报告"),
+    "Project": ("#1f77b4", "dot", "项目"),
+    "MonetaryAmount": ("#2ca02c", "diamond", "金额"),
+    "Award": ("#ff7f0e", "triangle", "奖项"),
+    "Enterprise": ("#9467bd", "dot", "企业"),
+    "Organization": ("#8c564b", "dot", "组织"),
+    "Village": ("#bcbd22", "dot", "村"),
+    "Community": ("#17becf", "dot", "社区"),
+    "School": ("#e377c2", "dot", "学校"),
+    "GovernmentUnit": ("#7f7f7f", "dot", "政府部门"),
+    "Person": ("#393b79", "dot", "人物"),
+    "Product": ("#637939", "dot", "产品"),
+    "Indicator": ("#e6550d", "square", "指标"),
+    "IndicatorObservation": ("#9c9ede", "square", "指标观测"),
+    "City": ("#ad494a", "ellipse", "市"),
+    "Province": ("#7b4173", "ellipse", "省"),
+}
+OTHER_STYLE = ("#999999", "dot", "其他")
+
+#: When an entity has several gwr: classes, the first one listed here names it.
+CLASS_PRIORITY = list(CLASS_STYLE)
+
+EDGE_LABELS = {
+    "undertakes": "承担", "invests": "投资", "receivesAward": "获奖", "hasObservation": "指标观测",
+    "indicator": "指标", "about": "关于", "inCity": "所属市", "inProvince": "所属省", "deliveredBy": "报告人",
+    "locatedIn": "位于",
+}
+
+VALUE_LABELS = {
+    "Planned": "计划", "Underway": "在建", "Completed": "建成", "Signed": "签约",
+    "TotalInvestment": "总投资", "CompletedInvestment": "完成投资", "Funding": "资金", "OtherAmount": "其他金额",
+    "Actual": "实际", "Target": "目标",
+}
+
+FACT_LABELS = {
+    "projectStatus": "状态", "statusYear": "状态年份", "amountText": "金额（原文）", "amountInYuan": "金额（元）",
+    "amount": "金额", "currency": "币种", "investmentKind": "类型", "year": "年份", "observationKind": "类型",
+    "growthPercent": "增长（%）", "divisionCode": "区划代码", "position": "职务", "date": "日期",
+    "reviewYear": "回顾年份", "planYear": "计划年份", "source": "文件", "contentHash": None, "charStart": None,
+    "charEnd": None, "evidence": None, "altLabel": "别名",
+}
+
+
+def class_style(cls: str) -> tuple[str, str, str]:
+    return CLASS_STYLE.get(cls, OTHER_STYLE)
+
+
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[-1]
+    return iri
+
+
+def format_yuan(value) -> str:
+    """3.2e8 → '3.2亿元', 45000000 → '4500万元'."""
+    try:
+        v = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if abs(v) >= Decimal(10) ** 8:
+        return f"{_trim(v / Decimal(10) ** 8)}亿元"
+    if abs(v) >= Decimal(10) ** 4:
+        return f"{_trim(v / Decimal(10) ** 4)}万元"
+    return f"{_trim(v)}元"
+
+
+def _trim(v: Decimal) -> str:
+    text = f"{v.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sentence that says something, with the report it is from and the year it is about."""
+    report: str  # report IRI
+    sentence: str
+    year: int | None = None
+
+    def sort_key(self) -> tuple:
+        return (self.report, self.year if self.year is not None else -1, self.sentence)
+
+
+@dataclass
+class Reports:
+    """Report IRI → (label, district IRI, year) lookup for a graph."""
+    label: dict[str, str] = field(default_factory=dict)
+    district: dict[str, str] = field(default_factory=dict)
+    year: dict[str, int | None] = field(default_factory=dict)
+
+    def describe(self, report: str, year: int | None = None) -> str:
+        name = self.label.get(report, local_name(report))
+        return f"{name}（{year}年）" if year else name
+
+
+def to_networkx(graph):
+    """A networkx MultiDiGraph of the RDF graph's entities (nodes) and object properties (edges).
+
+    Node attributes: ``label``, ``cls``, ``facts`` (list of (name, value)), ``evidence`` (sorted list of
+    :class:`Evidence`), ``reports`` (sorted report IRIs), ``districts`` (sorted district IRIs).
+    Edge key = property local name; attributes: ``label`` (Chinese), ``prop``, ``evidence``.
+    The graph attribute ``reports`` is a :class:`Reports`.
+    """
+    import networkx as nx
+    from rdflib import RDF, RDFS, Literal, URIRef
+    from rdflib.namespace import DCTERMS, PROV, SKOS
+
+    from kg.rdf import GWR
+
+    gwr = str(GWR)
+    g = nx.MultiDiGraph()
+
+    classes: dict[str, list[str]] = defaultdict(list)
+    for s, cls in graph.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and str(cls).startswith(gwr):
+            classes[str(s)].append(str(cls)[len(gwr):])
+
+    reports = Reports()
+    for r in graph.subjects(RDF.type, GWR.Report):
+        key = str(r)
+        reports.label[key] = str(graph.value(r, RDFS.label) or local_name(key))
+        about = graph.value(r, GWR.about)
+        reports.district[key] = str(about) if about is not None else ""
+        plan = graph.value(r, GWR.planYear)
+        reports.year[key] = int(plan) if plan is not None else None
+    g.graph["reports"] = reports
+    g.graph["district_labels"] = {str(d): str(graph.value(d, RDFS.label) or local_name(str(d)))
+                                  for d in graph.subjects(RDF.type, GWR.District)}
+
+    node_reports: dict[str, set[str]] = defaultdict(set)
+    node_evidence: dict[str, set[Evidence]] = defaultdict(set)
+    edge_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
+
+    def year_of(node) -> int | None:
+        y = graph.value(node, GWR.year)
+        try:
+            return int(y) if y is not None else None
+        except ValueError:
+            return None
+
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
+        report = graph.value(st, PROV.wasDerivedFrom)
+        if s is None or p is None or o is None:
+            continue
+        ev = Evidence(str(report or ""), str(graph.value(st, GWR.evidence) or ""), year_of(st))
+        edge_evidence[(str(s), str(p), str(o))].add(ev)
+        for n in (str(s), str(o)):
+            node_evidence[n].add(ev)
+            if report is not None:
+                node_reports[n].add(str(report))
+
+    for node, report in graph.subject_objects(PROV.wasDerivedFrom):
+        if str(node) in classes:  # an observation carries its own provenance
+            node_reports[str(node)].add(str(report))
+            node_evidence[str(node)].add(Evidence(str(report), str(graph.value(node, GWR.evidence) or ""),
+                                                  year_of(node)))
+
+    fact_props = {DCTERMS.date: "date", DCTERMS.source: "source", SKOS.altLabel: "altLabel"}
+    for node, types in sorted(classes.items()):
+        cls = min(types, key=lambda c: CLASS_PRIORITY.index(c) if c in CLASS_PRIORITY else len(CLASS_PRIORITY))
+        subject = URIRef(node)
+        label = graph.value(subject, RDFS.label)
+        facts: list[tuple[str, str]] = []
+        for p, o in graph.predicate_objects(subject):
+            name = str(p)[len(gwr):] if str(p).startswith(gwr) else fact_props.get(p)
+            if name is None:
+                continue
+            shown = FACT_LABELS.get(name, name)
+            if shown is None:
+                continue
+            if isinstance(o, Literal):
+                value = format_yuan(o) if name == "amountInYuan" else str(o)
+            elif isinstance(o, URIRef) and str(o).startswith(gwr) and o not in classes:
+                value = VALUE_LABELS.get(local_name(str(o)), local_name(str(o)))
+            else:
+                continue
+            facts.append((shown, value))
+        g.add_node(node, label=str(label) if label is not None else local_name(node), cls=cls,
+                   facts=sorted(set(facts)), evidence=sorted(node_evidence.get(node, ()), key=Evidence.sort_key),
+                   reports=set(node_reports.get(node, ())))
+
+    for s, p, o in graph:
+        if not (isinstance(o, URIRef) and str(p).startswith(gwr)):
+            continue
+        s_, o_ = str(s), str(o)
+        if s_ in g and o_ in g:
+            name = str(p)[len(gwr):]
+            g.add_edge(s_, o_, key=name, prop=name, label=EDGE_LABELS.get(name, name),
+                       evidence=sorted(edge_evidence.get((s_, str(p), o_), ()), key=Evidence.sort_key))
+
+    _spread_reports(g, reports)
+    for node, data in g.nodes(data=True):
+        data["reports"] = sorted(data["reports"])
+        data["districts"] = sorted({reports.district[r] for r in data["reports"] if reports.district.get(r)})
+    return g
+
+
+def _spread_reports(g, reports: Reports) -> None:
+    """Give structural neighbours the reports of what they describe (a report's district, speaker,
+    city and province; a recipient's district; an observation's indicator)."""
+    for report, district in reports.district.items():
+        if report in g:
+            g.nodes[report]["reports"].add(report)
+        for _, target, key in list(g.out_edges(report, keys=True)) if report in g else []:
+            g.nodes[target]["reports"].add(report)  # about → district, deliveredBy → person
+        if district in g:
+            g.nodes[district]["reports"].add(report)
+            for _, target, key in g.out_edges(district, keys=True):
+                if key in ("inCity", "inProvince"):
+                    g.nodes[target]["reports"].add(report)
+    for s, o, key in list(g.edges(keys=True)):
+        if key == "locatedIn":
+            g.nodes[s]["reports"] |= {r for r in g.nodes[o]["reports"] if reports.district.get(r) == o}
+        elif key in ("indicator", "invests"):
+            g.nodes[o]["reports"] |= g.nodes[s]["reports"]
+
+
+def members(g, *, district: str | None = None, report: str | None = None) -> list[str]:
+    """Nodes of ``g`` that a district's (or a report's) reports mention."""
+    if report is not None:
+        return [n for n, d in g.nodes(data=True) if report in d["reports"]]
+    return [n for n, d in g.nodes(data=True) if district in d["districts"]]

@@ -1,0 +1,269 @@
+"""The pages a build writes besides ``graph.html``: one view per district and the index.
+
+``output/views/<district>.html``: the part of the graph a district's reports mention (the district,
+its projects, amounts, recipients, awards, observations, indicators, reports, speaker, city and
+province), named by the district's GB/T 2260 code (or its IRI key when the code is unknown).
+
+``output/index.html``: what a person opens first — the reports built, counts per class, links to the
+views, and charts drawn as inline SVG (investment by district, awards by kind and by recipient,
+growth targets vs actuals per indicator). Every text is escaped; the page loads nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from kg.fsutil import write_text_atomic
+from kg.views.charts import bar_chart
+from kg.views.model import CLASS_STYLE, VALUE_LABELS, class_style, format_yuan, local_name, members, to_networkx
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+AWARD_LEVELS = (("国家级", ("全国", "国家", "中国")), ("省级", ("省",)), ("市级", ("市",)), ("区县级", ("区", "县")))
+ACTUAL, TARGET = ("实际（回顾年）", "#1f77b4"), ("目标（计划年）", "#ff7f0e")
+
+
+@dataclass
+class DistrictView:
+    iri: str
+    label: str
+    path: Path
+    nodes: int
+    edges: int
+
+
+def district_file_key(graph, district) -> str:
+    """ASCII file stem of a district's page: its division code, else its IRI key."""
+    from rdflib import URIRef
+
+    from kg.rdf import GWR
+
+    code = graph.value(URIRef(district), GWR.divisionCode)
+    return str(code) if code is not None else local_name(str(district))
+
+
+def write_district_views(graph, out_dir: Path, g=None) -> list[DistrictView]:
+    """One page per district under ``out_dir/views/``; stale pages of districts no longer built go."""
+    from kg.views.pyvis_view import write_nx_view
+
+    g = g if g is not None else to_networkx(graph)
+    folder = Path(out_dir) / "views"
+    views = []
+    for iri in sorted(n for n, d in g.nodes(data=True) if d["cls"] == "District"):
+        label = g.nodes[iri]["label"]
+        sub = g.subgraph(members(g, district=iri)).copy()
+        sub.graph.update(g.graph)
+        path = folder / f"{district_file_key(graph, iri)}.html"
+        write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html")
+        views.append(DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges()))
+    written = {v.path.name for v in views}
+    if folder.is_dir():
+        for old in folder.glob("*.html"):
+            if old.name not in written:
+                old.unlink()
+    return views
+
+
+def write_index(graph, out_dir: Path, views: list[DistrictView], g=None, *, title: str = "gwr-kg") -> Path:
+    """``out_dir/index.html``."""
+    g = g if g is not None else to_networkx(graph)
+    path = Path(out_dir) / "index.html"
+    write_text_atomic(path, render_index(graph, g, views, out_dir=Path(out_dir), title=title))
+    return path
+
+
+def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg") -> list[Path]:
+    """District views and the index (``graph.html`` is the ``pyvis`` view's)."""
+    g = to_networkx(graph)
+    views = write_district_views(graph, out_dir, g)
+    return [v.path for v in views] + [write_index(graph, out_dir, views, g, title=title)]
+
+
+# --- the index's data ----------------------------------------------------------------------------
+
+def _report_rows(graph, g) -> list[dict]:
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import DCTERMS, PROV
+
+    from kg.rdf import GWR
+
+    per_report: dict[str, Counter] = defaultdict(Counter)
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        report, pred = graph.value(st, PROV.wasDerivedFrom), graph.value(st, RDF.predicate)
+        if report is not None and pred is not None:
+            per_report[str(report)][local_name(str(pred))] += 1
+    for obs in graph.subjects(RDF.type, GWR.IndicatorObservation):
+        report = graph.value(obs, PROV.wasDerivedFrom)
+        if report is not None:
+            per_report[str(report)]["observations"] += 1
+    rows = []
+    for r in graph.subjects(RDF.type, GWR.Report):
+        d = graph.value(r, GWR.about)
+        city = graph.value(d, GWR.inCity) if d is not None else None
+        prov = graph.value(d, GWR.inProvince) if d is not None else None
+        counts = per_report[str(r)]
+        rows.append({
+            "report": str(graph.value(r, RDFS.label) or local_name(str(r))),
+            "district": str(graph.value(d, RDFS.label)) if d is not None else "",
+            "district_iri": str(d) if d is not None else "",
+            "place": "".join(str(graph.value(x, RDFS.label) or "") for x in (prov, city) if x is not None),
+            "review": graph.value(r, GWR.reviewYear), "plan": graph.value(r, GWR.planYear),
+            "date": graph.value(r, DCTERMS.date), "source": str(graph.value(r, DCTERMS.source) or ""),
+            "projects": counts["undertakes"], "investments": counts["invests"],
+            "awards": counts["receivesAward"], "observations": counts["observations"],
+        })
+    return sorted(rows, key=lambda row: (row["district"], row["report"]))
+
+
+def investment_by_district(graph) -> list[tuple[str, float, int]]:
+    """(district label, yuan, number of amounts), from each amount's statement's report."""
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import PROV
+
+    from kg.rdf import GWR
+
+    total: dict[str, float] = defaultdict(float)
+    count: Counter = Counter()
+    seen = set()
+    for st in graph.subjects(RDF.predicate, GWR.invests):
+        amount, report = graph.value(st, RDF.object), graph.value(st, PROV.wasDerivedFrom)
+        yuan = graph.value(amount, GWR.amountInYuan) if amount is not None else None
+        district = graph.value(report, GWR.about) if report is not None else None
+        if yuan is None or district is None or amount in seen:
+            continue
+        seen.add(amount)
+        label = str(graph.value(district, RDFS.label) or local_name(str(district)))
+        total[label] += float(yuan)
+        count[label] += 1
+    return sorted(((k, v, count[k]) for k, v in total.items()), key=lambda t: (-t[1], t[0]))
+
+
+def award_level(title: str) -> str:
+    for level, words in AWARD_LEVELS:
+        if any(w in title for w in words):
+            return level
+    return "其他"
+
+
+def awards_by_kind(g) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(awards received by level, awards received by the recipient's class), counting award edges."""
+    levels: Counter = Counter()
+    recipients: Counter = Counter()
+    for s, o, key in g.edges(keys=True):
+        if key == "receivesAward":
+            levels[award_level(g.nodes[o]["label"])] += 1
+            recipients[class_style(g.nodes[s]["cls"])[2]] += 1
+    order = [lv for lv, _ in AWARD_LEVELS] + ["其他"]
+    return ([(lv, levels[lv]) for lv in order if levels[lv]],
+            sorted(recipients.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def targets_vs_actuals(graph) -> dict[str, list[tuple[str, float | None, float | None]]]:
+    """indicator → [(district, actual growth % of the review year, target growth % of the plan year)]."""
+    from rdflib import RDF, RDFS
+
+    from kg.rdf import GWR
+
+    cells: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for d in graph.subjects(RDF.type, GWR.District):
+        dl = str(graph.value(d, RDFS.label) or local_name(str(d)))
+        for obs in graph.objects(d, GWR.hasObservation):
+            pct = graph.value(obs, GWR.growthPercent)
+            ind = graph.value(graph.value(obs, GWR.indicator), RDFS.label)
+            kind = graph.value(obs, GWR.observationKind)
+            if pct is None or ind is None or kind is None:
+                continue
+            cells[str(ind)][dl].setdefault(local_name(str(kind)), float(pct))
+    return {ind: [(dl, v.get("Actual"), v.get("Target")) for dl, v in sorted(rows.items())]
+            for ind, rows in sorted(cells.items())}
+
+
+# --- the index page ------------------------------------------------------------------------------
+
+STYLE = """
+body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif; margin: 0;
+       color: #222; background: #fafafa; }
+main { max-width: 1180px; margin: 0 auto; padding: 16px 24px 48px; }
+h1 { font-size: 24px; margin: 8px 0 4px; } h2 { font-size: 18px; margin: 28px 0 10px; border-bottom: 1px solid #ddd; }
+p.lead { color: #555; margin: 0 0 8px; }
+table { border-collapse: collapse; background: #fff; font-size: 14px; }
+th, td { border: 1px solid #e2e2e2; padding: 4px 10px; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f3f3f3; }
+.views { display: flex; flex-wrap: wrap; gap: 10px; }
+.views a { display: block; padding: 10px 14px; background: #fff; border: 1px solid #d8d8d8; border-radius: 6px;
+           text-decoration: none; color: #1f5fa8; }
+.views a span { display: block; color: #777; font-size: 12px; }
+.charts { display: flex; flex-wrap: wrap; gap: 18px; }
+.chart { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 10px; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 6px; }
+.note { color: #777; font-size: 13px; }
+"""
+
+
+def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: str = "gwr-kg") -> str:
+    e = escape
+    reports = _report_rows(graph, g)
+    view_of = {v.iri: v for v in views}
+    parts = [f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+             f"<title>{e(title)} · 总览</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>",
+             f"<h1>{e(title)} · 政府工作报告知识图谱</h1>",
+             f'<p class="lead">{len(reports)} 份报告 · {len(graph)} 个三元组 · {g.number_of_nodes()} 个实体 · '
+             f"{g.number_of_edges()} 条关系</p>"]
+
+    parts.append("<h2>图谱视图</h2>\n<div class=\"views\">")
+    parts.append(f'<a href="graph.html">全图<span>{g.number_of_nodes()} 节点 · {g.number_of_edges()} 关系</span></a>')
+    for v in views:
+        rel = v.path.relative_to(out_dir).as_posix() if v.path.is_relative_to(out_dir) else v.path.as_posix()
+        parts.append(f'<a href="{e(rel)}">{e(v.label)}<span>{v.nodes} 节点 · {v.edges} 关系</span></a>')
+    parts.append("</div>")
+
+    parts.append("<h2>报告</h2>\n<table>\n<tr><th>报告</th><th>区县</th><th>省市</th><th>日期</th><th>回顾/计划年</th>"
+                 "<th>文件</th><th>项目</th><th>投资</th><th>获奖</th><th>指标观测</th></tr>")
+    for r in reports:
+        v = view_of.get(r["district_iri"])
+        district = (f'<a href="{e(v.path.relative_to(out_dir).as_posix())}">{e(r["district"])}</a>'
+                    if v and v.path.is_relative_to(out_dir) else e(r["district"]))
+        years = f"{r['review'] or '—'} / {r['plan'] or '—'}"
+        parts.append(f"<tr><td>{e(r['report'])}</td><td>{district}</td><td>{e(r['place'])}</td>"
+                     f"<td>{e(str(r['date'] or ''))}</td><td>{e(years)}</td><td>{e(r['source'])}</td>"
+                     f"<td class=n>{r['projects']}</td><td class=n>{r['investments']}</td>"
+                     f"<td class=n>{r['awards']}</td><td class=n>{r['observations']}</td></tr>")
+    parts.append("</table>")
+
+    parts.append("<h2>各类实体</h2>\n<table>\n<tr><th>类</th><th>class</th><th>数量</th></tr>")
+    counts = Counter(d["cls"] for _, d in g.nodes(data=True))
+    order = list(CLASS_STYLE)
+    for cls in sorted(counts, key=lambda c: (order.index(c) if c in order else len(order), c)):
+        colour, _, zh = class_style(cls)
+        parts.append(f'<tr><td><span class="swatch" style="background:{colour}"></span>{e(zh)}</td>'
+                     f"<td>gwr:{e(cls)}</td><td class=n>{counts[cls]}</td></tr>")
+    parts.append("</table>")
+
+    parts.append("<h2>图表</h2>\n<div class=\"charts\">")
+    inv = investment_by_district(graph)
+    parts.append('<div class="chart">' + bar_chart(
+        [(f"{d}（{n}笔）", [yuan / 1e8]) for d, yuan, n in inv], series=[("投资额（亿元）", "#2ca02c")],
+        title="各区县项目投资额（亿元）", fmt=lambda v: format_yuan(v * 1e8)) + "</div>")
+    levels, recipients = awards_by_kind(g)
+    parts.append('<div class="chart">' + bar_chart([(k, [n]) for k, n in levels], series=[("获奖次数", "#ff7f0e")],
+                                                   title="获奖 · 按级别", width=420, label_width=80) + "</div>")
+    parts.append('<div class="chart">' + bar_chart([(k, [n]) for k, n in recipients],
+                                                   series=[("获奖次数", "#9467bd")], title="获奖 · 按获奖者类型",
+                                                   width=420, label_width=80) + "</div>")
+    parts.append("</div>\n<h2>目标与实际 · 各指标增速（%）</h2>")
+    parts.append(f'<p class="note">实际 = 报告回顾年的完成增速；目标 = 报告计划年的预期增速'
+                 f"（{e(VALUE_LABELS['Actual'])}：回顾部分，{e(VALUE_LABELS['Target'])}：计划部分）。</p>")
+    parts.append('<div class="charts">')
+    tva = targets_vs_actuals(graph)
+    if not tva:
+        parts.append('<p class="note">（无增速数据）</p>')
+    for indicator, rows in tva.items():
+        parts.append('<div class="chart">' + bar_chart(
+            [(d, [a, t]) for d, a, t in rows], series=[ACTUAL, TARGET], title=indicator,
+            fmt=lambda v: f"{v:g}%", width=360, label_width=70) + "</div>")
+    parts.append("</div>\n</main>\n</body>\n</html>\n")
+    return "\n".join(parts)

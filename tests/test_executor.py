@@ -1,0 +1,84 @@
+"""Executors (kg/executor.py): results in input order, parallel builds byte-identical to serial ones,
+failures isolated per report, and the `kg build --workers` option."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.build import Failure, build, extract_all
+from kg.cli import main
+from kg.executor import ProcessExecutor, SerialExecutor, default_workers, make_executor
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _slow_echo(item: int) -> int:
+    """Early items take longest, so a pool finishes them last."""
+    time.sleep(0.02 * (5 - item))
+    return item * 10
+
+
+def test_process_pool_yields_in_input_order_whatever_finishes_first():
+    with ProcessExecutor(2) as pool:
+        assert list(pool.map(_slow_echo, range(6))) == [0, 10, 20, 30, 40, 50]
+        assert pool.tasks == 6
+    assert list(SerialExecutor().map(_slow_echo, range(3))) == [0, 10, 20]
+
+
+def test_make_executor_picks_the_engine():
+    assert isinstance(make_executor(1), SerialExecutor)
+    pool = make_executor(2)
+    assert isinstance(pool, ProcessExecutor) and pool.workers == 2
+    assert make_executor(None).workers == default_workers()  # None: all cores
+    assert make_executor(1, dask="tcp://127.0.0.1:8786").name == "dask"  # not connected until used
+    with pytest.raises(ValueError):
+        make_executor(-1)
+
+
+@pytest.mark.slow
+def test_workers_2_writes_the_same_turtle_as_workers_1(seed_build, tmp_path):
+    # seed_build (conftest) is the serial build of the seeds; the view does not touch graph.ttl.
+    parallel = build([SEEDS], tmp_path, views=False, progress=False, workers=2)
+    assert parallel.ok
+    assert (tmp_path / "graph.ttl").read_bytes() == (seed_build.out / "graph.ttl").read_bytes()
+    assert [r.document.name for r in parallel.reports] == [r.document.name for r in seed_build.reports]
+
+
+def _small_corpus(folder: Path) -> list[Path]:
+    """Two short reports cut from seeds and one that cannot be read, sorted between them."""
+    folder.mkdir()
+    for seed in ("shilong-2024", "zhanhe-2024"):
+        text = (SEEDS / f"{seed}.txt").read_text(encoding="utf-8")
+        (folder / f"{seed}.txt").write_text(text[:4000], encoding="utf-8")
+    (folder / "broken-2024.txt").write_bytes(b"")  # empty: cannot be read
+    return sorted(folder.glob("*.txt"))
+
+
+def test_a_failing_report_becomes_a_failure_and_the_others_go_on_in_parallel(tmp_path):
+    paths = _small_corpus(tmp_path / "in")
+    serial = extract_all(paths, progress=False)
+    with ProcessExecutor(2) as pool:
+        parallel = extract_all(paths, progress=False, executor=pool)
+    for extractions, failures in (serial, parallel):
+        assert [e.document.name for e in extractions] == ["shilong-2024", "zhanhe-2024"]
+        assert len(failures) == 1 and isinstance(failures[0], Failure)
+        assert failures[0].path.endswith("broken-2024.txt")
+    assert [str(f) for f in serial[1]] == [str(f) for f in parallel[1]]
+    assert [e.counts() for e in serial[0]] == [e.counts() for e in parallel[0]]
+
+
+def test_cli_workers_option(tmp_path, capsys):
+    paths = _small_corpus(tmp_path / "in")
+    code = main(["build", str(paths[1]), str(paths[2]), "--out", str(tmp_path / "a"), "--no-views", "-q",
+                 "--workers", "2", "--no-cache"])
+    assert code == 0, capsys.readouterr()
+    code = main(["build", str(paths[1]), str(paths[2]), "--out", str(tmp_path / "b"), "--no-views", "-q",
+                 "--workers", "1", "--no-cache"])
+    assert code == 0
+    assert (tmp_path / "a" / "graph.ttl").read_bytes() == (tmp_path / "b" / "graph.ttl").read_bytes()
+    with pytest.raises(SystemExit):
+        main(["build", "--workers", "0"])
+    assert "--workers" in capsys.readouterr().err

@@ -1,0 +1,249 @@
+"""The HTML views without a browser: what the pages hold, that they fetch nothing, that report text
+stays data, determinism, the index and `kg view`. (tests/test_views_browser.py opens them in Chromium.)"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.views_fixtures import EVIL_REPORT, fetched_references, page_data
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def evil_build(tmp_path_factory):
+    from kg.build import build
+
+    src = tmp_path_factory.mktemp("evil-src")
+    (src / "evil-2024.txt").write_text(EVIL_REPORT, encoding="utf-8")
+    out = tmp_path_factory.mktemp("evil-out")
+    result = build([src], out, progress=False)
+    assert result.ok, result.summary()
+    return out
+
+
+def _pages(out: Path) -> list[Path]:
+    return [out / "graph.html", out / "index.html", *sorted((out / "views").glob("*.html"))]
+
+
+def test_to_networkx_holds_every_entity_and_object_property(seed_graph):
+    from rdflib import RDF, URIRef
+
+    from kg.rdf import GWR
+    from kg.views.model import CLASS_STYLE, to_networkx
+
+    g = to_networkx(seed_graph)
+    gwr = str(GWR)
+    typed = {str(s) for s, c in seed_graph.subject_objects(RDF.type) if str(c).startswith(gwr)}
+    assert set(g.nodes()) == typed
+    links = {(str(s), str(p)[len(gwr):], str(o)) for s, p, o in seed_graph
+             if isinstance(o, URIRef) and str(p).startswith(gwr) and str(s) in typed and str(o) in typed}
+    assert {(s, k, o) for s, o, k in g.edges(keys=True)} == links
+    assert {d["cls"] for _, d in g.nodes(data=True)} <= set(CLASS_STYLE)
+    # evidence reaches the edges that have provenance statements
+    stated = {(str(seed_graph.value(st, RDF.subject)), str(seed_graph.value(st, RDF.object)))
+              for st in seed_graph.subjects(RDF.type, RDF.Statement)}
+    for s, o, data in g.edges(data=True):
+        assert bool(data["evidence"]) == ((s, o) in stated and data["prop"] in ("undertakes", "invests",
+                                                                                "receivesAward"))
+
+
+def test_graph_page_matches_the_graph(seed_build, seed_graph):
+    from kg.views.model import CLASS_STYLE, to_networkx
+
+    g = to_networkx(seed_graph)
+    data = page_data(seed_build.out / "graph.html")
+    assert len(data["nodes"]) == g.number_of_nodes()
+    assert len(data["edges"]) == g.number_of_edges()
+    # legend: one row per class present, with its count, colour and shape
+    counts = Counter(d["cls"] for _, d in g.nodes(data=True))
+    assert {c[0]: c[4] for c in data["classes"]} == dict(counts)
+    for cls, zh, colour, shape, _ in data["classes"]:
+        assert (colour, shape, zh) == CLASS_STYLE[cls]
+    # node size grows with degree; every node has a position (physics is off)
+    degree = dict(g.degree())
+    iris = sorted(g.nodes())
+    sizes = {iris[n["id"]]: n["size"] for n in data["nodes"]}
+    hub = max(degree, key=degree.get)
+    leaf = min(degree, key=degree.get)
+    assert sizes[hub] > sizes[leaf]
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+    assert data["options"]["physics"]["enabled"] is False
+    # Chinese edge labels, tooltips with evidence, report and year
+    assert {e["label"] for e in data["edges"]} >= {"承担", "获奖"}
+    district = data["districts"]
+    assert sorted(district) == sorted(d["label"] for _, d in g.nodes(data=True) if d["cls"] == "District")
+    undertakes = [t for e, t in zip(data["edges"], data["edgeTips"]) if e["label"] == "承担"]
+    assert undertakes and all("「" in t and "年政府工作报告" in t for t in undertakes)
+    assert any("年）" in t for t in undertakes)  # the year a fact is about, when the report gives it
+
+
+@pytest.mark.parametrize("name", ["graph.html", "index.html", "views"])
+def test_pages_are_offline_utf8_and_self_contained(seed_build, name):
+    paths = sorted((seed_build.out / "views").glob("*.html")) if name == "views" else [seed_build.out / name]
+    assert paths
+    for path in paths:
+        raw = path.read_bytes()
+        html = raw.decode("utf-8")  # UTF-8 always
+        assert '<meta charset="utf-8">' in html
+        assert "Content-Security-Policy" in html and "default-src 'none'" in html
+        assert fetched_references(html) == [], path.name
+        assert "bootstrap" not in html and "tom-select" not in html
+        assert "sourceMappingURL" not in html
+        if name != "index.html":
+            assert "石龙区" in html or "区" in html  # Chinese written as characters, not escapes
+
+
+def test_the_offline_check_catches_pyvis_default_page():
+    from pyvis.network import Network
+
+    net = Network(cdn_resources="in_line", select_menu=True, filter_menu=True)
+    net.add_node(1, label="a")
+    found = fetched_references(net.generate_html())
+    assert any("bootstrap" in f for f in found), found
+
+
+def test_district_pages_hold_what_the_district_reports_mention(seed_build, seed_graph):
+    from kg.views.model import members, to_networkx
+    from kg.views.site import district_file_key
+
+    g = to_networkx(seed_graph)
+    districts = [n for n, d in g.nodes(data=True) if d["cls"] == "District"]
+    assert sorted(p.stem for p in (seed_build.out / "views").glob("*.html")) == \
+        sorted(district_file_key(seed_graph, d) for d in districts)
+    for d in districts:
+        keep = set(members(g, district=d))
+        data = page_data(seed_build.out / "views" / f"{district_file_key(seed_graph, d)}.html")
+        assert len(data["nodes"]) == len(keep)
+        assert len(data["edges"]) == g.subgraph(keep).number_of_edges()
+        assert data["districts"] == [g.nodes[d]["label"]]
+        # the district's projects are on its page, other districts are not
+        projects = {o for _, o, k in g.out_edges(d, keys=True) if k == "undertakes"}
+        assert projects and projects <= keep
+        assert not (set(districts) - {d}) & keep
+
+
+def test_index_links_counts_and_charts(seed_build, seed_graph):
+    from kg.views.model import to_networkx
+    from kg.views.site import investment_by_district, targets_vs_actuals
+
+    html = (seed_build.out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', html)
+    assert "graph.html" in links
+    for link in links:
+        assert (seed_build.out / link).is_file(), f"index links to missing {link}"
+    assert len([x for x in links if x.startswith("views/")]) >= len(list((seed_build.out / "views").glob("*.html")))
+    g = to_networkx(seed_graph)
+    for cls, n in Counter(d["cls"] for _, d in g.nodes(data=True)).items():
+        assert re.search(rf"<td>gwr:{cls}</td><td class=n>{n}</td>", html), cls
+    assert html.count("<svg") >= 3 + len(targets_vs_actuals(seed_graph))
+    for district, _, _ in investment_by_district(seed_graph):
+        assert district in html
+    for title in ("各区县项目投资额", "获奖 · 按级别", "目标与实际"):
+        assert title in html
+
+
+def test_investment_chart_sums_the_amounts(seed_graph):
+    from kg.query import run_query  # noqa: F401  (the same figures through SPARQL, by rdflib)
+    from kg.views.site import investment_by_district
+
+    rows = seed_graph.query("""
+        PREFIX gwr: <https://w3id.org/gwr/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?d (SUM(?y) AS ?sum) WHERE {
+          { SELECT DISTINCT ?m ?y ?d WHERE { ?st rdf:predicate gwr:invests ; rdf:object ?m ; prov:wasDerivedFrom ?r .
+            ?r gwr:about/rdfs:label ?d . ?m gwr:amountInYuan ?y } } } GROUP BY ?d""")
+    expected = {str(r.d): float(r.sum) for r in rows}
+    assert {d: y for d, y, _ in investment_by_district(seed_graph)} == pytest.approx(expected)
+
+
+def test_report_text_stays_data_in_every_page(evil_build):
+    from rdflib import RDFS, Graph
+
+    labels = [str(o) for o in Graph().parse(evil_build / "graph.ttl").objects(None, RDFS.label)]
+    assert any("<script>" in x for x in labels) and any("onerror=" in x for x in labels), \
+        f"the extractors no longer keep markup in names, the test report needs another wording: {labels}"
+    for path in _pages(evil_build):
+        html = path.read_text(encoding="utf-8")
+        assert "window.pwned" not in html.split('id="gwr-data">')[0]  # nothing before the data block
+        assert "<img/src" not in html and "<script>window" not in html, path.name
+        assert "onerror=window" not in html or path.name != "index.html"
+    data = page_data(evil_build / "graph.html")
+    # the raw text survives into the data, unescaped: the canvas and textContent show it as written
+    assert any(n["label"].startswith("<script>") for n in data["nodes"])
+    assert any("<img/src=x/onerror=window.pwned=1>" in m["t"] for m in data["meta"])
+    assert any('"建设"' in t for t in data["edgeTips"])
+
+
+def test_pages_are_deterministic(seed_graph, tmp_path):
+    from kg.views.pyvis_view import write_view
+    from kg.views.site import write_site_pages
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        write_view(seed_graph, out / "graph.html")
+        write_site_pages(seed_graph, out)
+    files = sorted(p.relative_to(a) for p in a.rglob("*.html"))
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*.html"))
+    for rel in files:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_stale_district_pages_are_removed(seed_graph, evil_build, tmp_path):
+    from kg.views.site import write_site_pages
+
+    (tmp_path / "views").mkdir()
+    (tmp_path / "views" / "999999.html").write_text("old", encoding="utf-8")
+    written = write_site_pages(seed_graph, tmp_path)
+    assert not (tmp_path / "views" / "999999.html").exists()
+    assert all(p.exists() for p in written)
+
+
+def test_kg_view_draws_select_and_construct_answers(seed_build, seed_graph, tmp_path, capsys):
+    from kg.cli import main
+    from kg.views.query_view import query_subgraph
+
+    out = tmp_path / "awards.html"
+    assert main(["view", "awards", "--graph", str(seed_build.out / "graph.ttl"), "--out", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    data = page_data(out)
+    from kg.query import resolve_query
+
+    sub = query_subgraph(seed_graph, resolve_query("awards"))
+    assert len(data["nodes"]) == sub.number_of_nodes() > 0
+    assert len(data["edges"]) == sub.number_of_edges() > 0
+    assert {c[0] for c in data["classes"]} >= {"Award"}
+
+    construct = ("PREFIX gwr: <https://w3id.org/gwr/ontology#> "
+                 "CONSTRUCT { ?d gwr:undertakes ?p } WHERE { ?d gwr:undertakes ?p }")
+    out2 = tmp_path / "c.html"
+    assert main(["view", construct, "--graph", str(seed_build.out / "graph.ttl"), "--out", str(out2)]) == 0
+    data2 = page_data(out2)
+    n_triples = len(list(seed_graph.query(construct)))
+    assert len(data2["edges"]) == n_triples
+    assert {e["label"] for e in data2["edges"]} == {"承担"}
+
+
+@pytest.mark.parametrize("query, message", [
+    ("no-such-query", "unknown query"),
+    ("SELECT * WHERE { ?s ?p }", "SPARQL error"),
+    ("ASK { ?s ?p ?o }", "ASK"),
+])
+def test_kg_view_errors_are_one_line(seed_build, tmp_path, capsys, query, message):
+    from kg.cli import main
+
+    rc = main(["view", query, "--graph", str(seed_build.out / "graph.ttl"), "--out", str(tmp_path / "x.html")])
+    err = capsys.readouterr().err
+    assert rc == 1 and message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_kg_view_missing_graph(tmp_path, capsys):
+    from kg.cli import main
+
+    assert main(["view", "awards", "--graph", str(tmp_path / "none.ttl")]) == 1
+    assert "none.ttl" in capsys.readouterr().err
