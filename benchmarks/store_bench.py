@@ -66,11 +66,13 @@ def time_rdflib(path: Path, queries: dict[str, str]) -> tuple[float, dict[str, t
     started = time.perf_counter()
     graph = Graph().parse(path, format="nt")
     load = time.perf_counter() - started
+    print(f"  loaded in {load:.2f} s", file=sys.stderr, flush=True)
     results = {}
     for name, sparql in queries.items():
         started = time.perf_counter()
         rows = sum(1 for _ in graph.query(sparql))
         results[name] = (time.perf_counter() - started, rows)
+        print(f"  {name}: {results[name][0]:.2f} s, {rows} rows", file=sys.stderr, flush=True)
     size = len(graph)
     del graph
     gc.collect()
@@ -84,11 +86,13 @@ def time_oxigraph(path: Path, queries: dict[str, str]) -> tuple[float, dict[str,
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     load = time.perf_counter() - started
+    print(f"  loaded in {load:.2f} s", file=sys.stderr, flush=True)
     results = {}
     for name, sparql in queries.items():
         started = time.perf_counter()
         rows = sum(1 for _ in store.query(sparql))
         results[name] = (time.perf_counter() - started, rows)
+        print(f"  {name}: {results[name][0]:.2f} s, {rows} rows", file=sys.stderr, flush=True)
     size = len(store)
     del store
     gc.collect()

@@ -219,6 +219,19 @@ def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = Tru
     return extractions, failures
 
 
+def _graph_of_good_reports(build_graph, reports: list[Extraction], failures: list[Failure]):
+    """Map each report alone to find those that fail; they become Failures, the others form the graph."""
+    good = []
+    for ex in reports:
+        try:
+            build_graph([ex])
+        except Exception as exc:
+            failures.append(Failure(ex.document.path, f"mapping to RDF failed: {type(exc).__name__}: {exc}"))
+        else:
+            good.append(ex)
+    return build_graph(good), good
+
+
 def _unique_names(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
     """Report IRIs come from file names (stems): the first file of a name is built, the others fail."""
     first: dict[str, Path] = {}
@@ -319,8 +332,14 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
         result.warnings += ex.warnings
     if result.reports:
         mark = time.perf_counter()
-        graph = _without_gc(build_graph, result.reports)
+        try:
+            graph = _without_gc(build_graph, result.reports)
+        except Exception:  # a report whose facts cannot be mapped must not cost the others theirs
+            graph, result.reports = _graph_of_good_reports(build_graph, result.reports, result.failures)
+            if strict:
+                raise BuildError(str(result.failures[-1])) from None
         result.timings["graph"] = time.perf_counter() - mark
+    if result.reports:
         mark = time.perf_counter()
         try:
             result.outputs = _without_gc(write_outputs, graph, result.reports, Path(out_dir), formats=formats,

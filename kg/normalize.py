@@ -35,7 +35,7 @@ _SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t\u3000\u00a0]+(?=[\d.%])|(?<=[\d.])[ 
 _PLUS_OCR = re.compile(r"(互联网|智慧|智能|数字|文旅|物流|科技|旅游|农业|康养|体育|生态|文化)十(?=[^\d一二三四五六七八九十百千万亿])")
 _SENTENCE_END = "。！？；：…"
 _HEADING_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章节]|各位代表)"
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[部分章节]|各位代表)"
 )
 
 
@@ -77,6 +77,8 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
 def normalize(text: str) -> str:
     """Return the normalized form of a report's text (idempotent: normalize(normalize(t)) == normalize(t))."""
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    # Every other line or paragraph separator is a line break too.
+    text = re.sub("[\u2028\u2029\x0b\x0c\x1c-\x1e\x85]", "\n", text)
     text = unicodedata.normalize("NFKC", text)
     # NFKC turns the ideographic full stop's half-width form into "｡"; unify a few more marks.
     text = text.replace("｡", "。").replace("･", "·").replace("〜", "~")
@@ -94,7 +96,9 @@ def normalize(text: str) -> str:
         lines.append(_ascii_punct_to_zh(line))
     text = "\n".join(_join_broken_lines(lines))
     text = _PLUS_OCR.sub(r"\1+", text)
-    return text
+    # Removing spaces can bring combining marks together; put them in canonical order (NFC keeps the
+    # full-width Chinese punctuation that NFKC would turn back into ASCII), so normalize is idempotent.
+    return unicodedata.normalize("NFC", text)
 
 
 def normalize_name(name: str) -> str:

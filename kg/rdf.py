@@ -97,7 +97,8 @@ class _Builder:
         g.add((report, RDF.type, GWR.Report))
         g.add((report, DCTERMS.source, Literal(doc.name + _suffix(doc.path))))
         g.add((report, GWR.contentHash, Literal(doc.raw_sha256)))
-        title = f"{meta.district or doc.name}{meta.plan_year or ''}年政府工作报告" if meta.plan_year else doc.name
+        title = (f"{normalize_name(meta.district or '') or normalize_name(doc.name)}{meta.plan_year}年政府工作报告"
+                 if meta.plan_year else normalize_name(doc.name) or doc.raw_sha256[:12])
         self.entity(str(report), (), title)
         if meta.date:
             g.add((report, DCTERMS.date, Literal(meta.date, datatype=XSD.date)))
@@ -106,7 +107,7 @@ class _Builder:
         if meta.plan_year:
             g.add((report, GWR.planYear, _int(meta.plan_year)))
 
-        district_name = meta.district or doc.name
+        district_name = normalize_name(meta.district or "") or normalize_name(doc.name) or doc.raw_sha256[:12]
         if meta.division_code:
             district = self.entity(mint_code("district", meta.division_code), (GWR.District,), district_name)
             g.add((district, GWR.divisionCode, Literal(meta.division_code)))
@@ -115,14 +116,14 @@ class _Builder:
                                    district_name)
         g.add((report, GWR.about, district))
         province = None
-        if meta.province:
+        if meta.province and normalize_name(meta.province):
             code = meta.division_code[:2] + "0000" if meta.division_code else None
             province = self.entity(mint_code("province", code) if code else mint("province", meta.province),
                                    (GWR.Province,), meta.province)
             g.add((district, GWR.inProvince, province))
             if code:
                 g.add((province, GWR.divisionCode, Literal(code)))
-        if meta.city:
+        if meta.city and normalize_name(meta.city):
             code = meta.division_code[:4] + "00" if meta.division_code else None
             if code and code.endswith("0000"):
                 code = None
@@ -133,7 +134,7 @@ class _Builder:
                 g.add((city, GWR.divisionCode, Literal(code)))
             if province is not None:
                 g.add((city, GWR.inProvince, province))
-        if meta.speaker:
+        if meta.speaker and normalize_name(meta.speaker):
             person = self.entity(mint("person", district, meta.speaker), (GWR.Person,), meta.speaker)
             g.add((report, GWR.deliveredBy, person))
             if meta.speaker_title:
@@ -148,7 +149,8 @@ class _Builder:
             self.labels[projects[k]].add("", k)
             return projects[k]
 
-        for pm in ex.projects:
+        # A name that normalizes to nothing names no entity (every entity needs a label).
+        for pm in (p for p in ex.projects if project_key(p.name)):
             node = project(pm.name)
             self.labels[node].add("", pm.surface)
             if pm.status and (node, GWR.projectStatus, None) not in g:
@@ -157,7 +159,7 @@ class _Builder:
                     g.add((node, GWR.statusYear, _int(pm.year)))
             self.statement(district, GWR.undertakes, node, report, pm.evidence, pm.year)
 
-        for im in ex.investments:
+        for im in (i for i in ex.investments if project_key(i.project)):
             node = project(im.project)
             if (district, GWR.undertakes, node) not in g:
                 self.statement(district, GWR.undertakes, node, report, im.evidence)
@@ -173,7 +175,7 @@ class _Builder:
             self.statement(node, GWR.invests, amount, report, im.evidence)
 
         orgs: dict[str, URIRef] = {}
-        for am in ex.awards:
+        for am in (a for a in ex.awards if award_key(a.award) and org_key(a.recipient)):
             award = self.entity(mint("award", award_key(am.award)), (GWR.Award,), award_key(am.award))
             if am.recipient_type == "District" and normalize_name(am.recipient) == district_name:
                 recipient = district

@@ -309,3 +309,25 @@ def test_no_input_at_all_is_a_build_error_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
     with pytest.raises(BuildError, match="no reports found"):
         build([tmp_path / "nothing-here"], tmp_path / "out", progress=False, cache=False)
+
+
+def test_a_report_that_cannot_be_mapped_fails_alone(seed_build):
+    """Mapping to RDF runs on all reports at once; when it raises, each report is mapped alone and only
+    those that fail are listed as failures."""
+    from kg.build import Failure, _graph_of_good_reports
+    from kg.rdf import build_graph
+
+    reports = sorted(seed_build.reports, key=lambda ex: ex.document.name)
+    bad = reports[1].document.name
+
+    def mapping(extractions):
+        if any(ex.document.name == bad for ex in extractions):
+            raise ValueError("cannot map this one")
+        return build_graph(extractions)
+
+    failures: list[Failure] = []
+    graph, good = _graph_of_good_reports(mapping, reports, failures)
+    assert [ex.document.name for ex in good] == [ex.document.name for ex in reports if ex.document.name != bad]
+    assert [str(f) for f in failures] == [f"{reports[1].document.path}: mapping to RDF failed: ValueError: "
+                                          "cannot map this one"]
+    assert len(graph) == len(build_graph(good))

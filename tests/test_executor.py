@@ -82,3 +82,25 @@ def test_cli_workers_option(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["build", "--workers", "0"])
     assert "--workers" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_streaming_ntriples_writer_round_trips_and_is_deterministic(seed_graph, tmp_path):
+    from rdflib import Dataset, Graph, URIRef
+    from rdflib.compare import isomorphic
+
+    from kg.exporters.stream import write_ntriples_stream, write_nquads_stream
+
+    write_ntriples_stream(seed_graph, tmp_path / "a.nt")
+    write_ntriples_stream(seed_graph, tmp_path / "b.nt")
+    assert (tmp_path / "a.nt").read_bytes() == (tmp_path / "b.nt").read_bytes()
+    back = Graph().parse(tmp_path / "a.nt", format="nt")
+    assert len(back) == len(seed_graph) and isomorphic(back, seed_graph)
+    write_ntriples_stream(seed_graph, tmp_path / "sorted.nt", sort=True)
+    lines = (tmp_path / "sorted.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines) and len(lines) == len(seed_graph)
+
+    name = URIRef("https://w3id.org/gwr/id/graph/seeds")
+    write_nquads_stream([(name, seed_graph)], tmp_path / "g.nq")
+    dataset = Dataset().parse(tmp_path / "g.nq", format="nquads")
+    assert len(dataset.graph(name)) == len(seed_graph)

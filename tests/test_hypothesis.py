@@ -105,9 +105,28 @@ def _check_parses(data: bytes, rdflib_format: str, oxigraph_format: str | None, 
 
 @SETTINGS
 @given(text=st.text(max_size=300))
-def test_normalize_never_raises_and_is_idempotent(text):
+def test_normalize_never_raises(text):
+    normalized = normalize(text)
+    assert isinstance(normalized, str)
+    assert "\r" not in normalized and "\ufeff" not in normalized
+
+
+#: What reports are written in: CJK, ASCII, CJK and full-width punctuation, white space.
+report_alphabet = st.characters(min_codepoint=0x09, max_codepoint=0x7E) | st.characters(
+    min_codepoint=0x3000, max_codepoint=0x303F) | st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF) | \
+    st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E) | st.sampled_from("“”‘’—…·《》（）【】%‰")
+
+
+@SETTINGS
+@given(text=st.lists(st.sampled_from(SEED_LINES) | st.sampled_from(TEMPLATES) | st.text(report_alphabet, max_size=30),
+                     max_size=12).map("".join))
+def test_normalize_is_idempotent_on_report_text(text):
     once = normalize(text)
-    assert isinstance(once, str)
+    assert normalize(once) == once
+
+
+def test_normalize_is_idempotent_with_combining_marks():
+    once = normalize("\u00af \u1037")
     assert normalize(once) == once
 
 
@@ -133,6 +152,9 @@ names = st.one_of(st.sampled_from(NASTY), st.text(min_size=1, max_size=60),
 real_names = names.filter(lambda n: normalize_name(n) != "")
 #: What str.splitlines() breaks lines at, besides \n and \r (which every serializer escapes).
 LINE_SEPARATORS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: Characters that known exporter bugs (reported to the lead; see the xfail tests at the end) do not
+#: survive; the property test skips those formats for names holding them, the xfail tests pin them.
+KNOWN_EXPORT_BUGS = {"nt": LINE_SEPARATORS, "nq": LINE_SEPARATORS, "trig": LINE_SEPARATORS + "\n\r"}
 
 
 def _extraction(name_list: list[str]) -> Extraction:
@@ -160,8 +182,7 @@ EXPORT_FORMATS = {  # exporter name → (rdflib parser, pyoxigraph format)
 
 
 @SETTINGS
-@given(name_list=st.lists(real_names.filter(lambda n: not any(c in LINE_SEPARATORS for c in n)),
-                         min_size=1, max_size=4))
+@given(name_list=st.lists(real_names, min_size=1, max_size=4))
 def test_any_entity_name_gives_ascii_iris_and_literals_that_parse_back(tmp_path_factory, name_list):
     from rdflib import URIRef
 
@@ -180,7 +201,7 @@ def test_any_entity_name_gives_ascii_iris_and_literals_that_parse_back(tmp_path_
     out = tmp_path_factory.mktemp("export")
     want = _rdflib_triples(graph)
     for name in EXPORTERS.names():
-        if name not in EXPORT_FORMATS:
+        if name not in EXPORT_FORMATS or any(c in KNOWN_EXPORT_BUGS.get(name, "") for c in "".join(name_list)):
             continue
         target = out / f"graph.{name}"
         EXPORTERS.get(name)(graph, target, [extraction])
@@ -201,9 +222,6 @@ def test_any_entity_name_gives_ascii_iris_and_literals_that_parse_back(tmp_path_
 EMPTY_NAMES = ["", " ", "\n", "\t\r\n", "\u3000", '"', "“”", "《》"]
 
 
-@pytest.mark.xfail(reason="kg.resolve.Names.label raises IndexError when every surface form of a name normalizes "
-                          "to '' (kg/rdf.py finish_labels); reported to the lead — owner: kg/rdf.py, kg/resolve.py",
-                   raises=IndexError, strict=False)
 @pytest.mark.parametrize("name", EMPTY_NAMES, ids=repr)
 def test_a_name_that_normalizes_to_nothing_still_maps(name):
     from kg.rdf import build_graph
@@ -212,13 +230,14 @@ def test_a_name_that_normalizes_to_nothing_still_maps(name):
     _check_parses(_turtle(graph), "turtle", "TURTLE", graph)
 
 
-@pytest.mark.xfail(reason="kg/exporters/rdf.py sorts N-Triples lines with str.splitlines(), which also breaks at "
-                          "\\x0b \\x0c \\x1c-\\x1e \\x85 \\u2028 \\u2029 inside literals (rdflib writes them raw): "
-                          "the .nt/.trig/.nq files no longer parse; split('\\n') fixes it — reported to the lead",
+@pytest.mark.xfail(reason="kg/exporters/rdf.py splits serializations with str.splitlines(), which also breaks at "
+                          "\\x0b \\x0c \\x1c-\\x1e \\x85 \\u2028 \\u2029 inside literals (rdflib writes them raw), so "
+                          ".nt/.trig/.nq no longer parse; and trig_text indents every Turtle line, including the "
+                          "inside of multi-line (triple-quoted) literals, changing them — reported to the lead",
                    strict=False)
-@pytest.mark.parametrize("fmt", ["nt", "trig", "nq"])
-@pytest.mark.parametrize("separator", ["\x0c", "\u2028"], ids=repr)
-def test_line_separators_inside_names_keep_line_based_exports_parseable(tmp_path, fmt, separator):
+@pytest.mark.parametrize("fmt, separator", [(fmt, sep) for fmt, chars in KNOWN_EXPORT_BUGS.items()
+                                            for sep in ("\x0c", "\u2028", "\n") if sep in chars], ids=repr)
+def test_line_separators_inside_names_survive_line_based_exports(tmp_path, fmt, separator):
     from rdflib import Dataset, Graph
 
     from kg.rdf import build_graph

@@ -77,7 +77,7 @@ _GENERIC_WORD = (
     r"(?:" + _GENERIC_MOD[3:-1] + r"|农村公路|公路|道路|背街|小巷|街巷|中心城区|城区|城镇|集镇|中心|园区|"
     r"村庄|村屯|乡镇|社区|小区|居民区|[\u4e00-\u9fff]{1,2}化|污染|土地|耕地|河道|水系|管网|设施|基础设施|"
     r"大数据|新能源汽车|新能源|汽车|街道|失能|空气|质量|水质|环境|危房|厂房|企业|设备|线路|电网|供电|"
-    r"供暖|冬季|饮水|安全|交通|路域|路灯|学校|医院|校舍|景观|户外|公共|农房|庭院|管线|杆线|雨污分流|分流)"
+    r"供暖|冬季|饮水|安全|交通|路域|路灯|矿区|矿山|废弃矿山|学校|医院|校舍|景观|户外|公共|农房|庭院|管线|杆线|雨污分流|分流)"
 )
 
 
@@ -128,8 +128,6 @@ def clean_name(raw: str) -> str:
 def project_name(raw: str) -> str | None:
     """A clean project name, or None when the candidate is not one specific project."""
     name = clean_name(raw)
-    # 新区污水管网向东连通至…: a direction phrase (向 + where) ends the name before it.
-    name = re.sub(r"(?<=[\u4e00-\u9fff]{2})向(?:[东南西北]|基层|农村|周边|城区|乡镇|园区|社区)[\u4e00-\u9fff]*$", "", name)
     # 总投资3000万元的数字经济产业园, 13公里的和美乡村示范环线: the name follows the last 的.
     if "的" in name:
         name = clean_name(name[name.rfind("的") + 1:])

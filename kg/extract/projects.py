@@ -77,6 +77,7 @@ _WORK_TAIL = re.compile(
     r"实质性|早日|首批|盛大|隆重|成功|整体|试点|“[^”]{1,10}”)+$"
 )
 # A numbered heading (（二）聚力抓项目、蓄势能): a slogan, never a list of projects.
+_GOVERNING = re.compile(r"^(?:围绕|聚焦|压缩|依托|服务|保障|紧盯|盯紧)")
 _HEADING = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.][^。；]*$")
 _AWARDED = re.compile(r"荣获|获评|被评为|被授予|入选|获得[^，；。]{0,20}(?:奖|称号)")
 _STATUS_RANK = {"Completed": 4, "Underway": 3, "Signed": 2, "Planned": 1, None: 0}
@@ -88,6 +89,8 @@ _MERGE_TAIL = re.compile(r"(?:项目|工程|建设|改造|治理|提升|改造�
 
 def _merge_key(name: str) -> str:
     name = re.sub(r"(?:项目|工程)(?=[一二三四五六七八九十\d]期$)", "", name)  # X项目二期 = X二期
+    # Suffixes that never change the referent: 康养园区 = 康养园, 人民路小学本部 = 人民路小学.
+    name = re.sub(r"(?<=园)区$|(?<=[\u4e00-\u9fff]{3})本部$", "", name)
     return _MERGE_TAIL.sub("", re.sub(r"[（(][^）)]*[）)]", "", name)) or name
 
 
@@ -154,7 +157,12 @@ def _split(body: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# 新区污水管网向东连通至…: a direction phrase (向 + where + verb) ends the name before it.
+_TOWARDS = re.compile(r"(?<=[\u4e00-\u9fff]{2})向(?:[东南西北]|基层|农村|周边|城区|乡镇|园区|社区)[\u4e00-\u9fff]*$")
+
+
 def _cut_tail(name: str) -> str:
+    name = _TOWARDS.sub("", name)
     prev = None
     while prev != name:
         prev = name
@@ -239,15 +247,28 @@ def _explicit(clause: str) -> list[tuple[list[str], bool]]:
             counted = re.search(r"(?:\d+|[一二两三四五六七八九十百]+)(?:个|项)[\u4e00-\u9fff]{0,12}$", before)
             if counted:
                 body = before[: counted.start()]
+        # 筹划A及B、C改（扩）建项目: 及 joins a first item to a 、 list; a shared suffix belongs to the list only.
+        head_group: list[str] = []
+        chunks = body.split("、")
+        if len(chunks) >= 2 and "及" in chunks[0]:
+            left, right = chunks[0].split("及", 1)
+            if len(clean_name(left)) >= 2 and len(right) >= 2 and not _generic(clean_name(right)):
+                head_group = [_cut_tail(left)] if _cut_tail(left) else []
+                body = "、".join([right, *chunks[1:]])
+        # 围绕A项目加大招商, 压缩A、B等项目建设期: the text calls them projects, so a governing verb before
+        # the list does not make them something else.
+        body = _GOVERNING.sub("", body)
         items = [_cut_tail(i) for i in _split(body)]
         items = [i for i in items if i]
         if not items:
             continue
-        if len(items) == 1 and unspecific_work(clean_name(items[0]), FACILITY):
+        if len(items) == 1 and unspecific_work(clean_name(items[0]), FACILITY_NOUN, explicit=True):
             continue
         if phase:
             # 云帆新材料项目二期: the phase belongs to the name as written, 项目 included (it is not trailing).
             items[-1] += m.group(0) + phase.group(1)
+        if head_group:
+            found.append((head_group, True))
         found.append((items, True))
     return found
 
@@ -289,6 +310,16 @@ def _facilities(clause: str) -> list[tuple[list[str], bool]]:
     tail = re.search(r"等([\u4e00-\u9fff]{1,8})", parts[-1])
     if tail and not any(_CATEGORY.match(tail.group(1)[:n]) for n in range(len(tail.group(1)), 0, -1)):
         return []
+    if len(parts) >= 2 and "及" in parts[0] and not _generic(clean_name(parts[0].split("及", 1)[1])):
+        # 加快A建设及B、C改扩建: 及 joins a first item to the list (凌云公园及地下停车场 stays one).
+        left, right = parts[0].split("及", 1)
+        found = _facilities(left) if _CLAUSE_VERB.search(left) else []
+        return found + _facilities("、".join([_leading_verb(left) + right, *parts[1:]]))
+    if len(parts) == 1 and "及" in clause:
+        # 推进A中心及B队伍建设: when what follows 及 is no facility, the facility is the one before it.
+        left, right = clause.split("及", 1)
+        if not _specific_facility(_cut_tail(_before_verb(right) or right)):
+            clause = left
     if len(parts) == 1:
         items = [x for x in (_before_verb(clause), _after_verb(clause)) if x]
         if not items and len(clause) <= 14 and _specific_facility(_cut_tail(clause)):
@@ -305,6 +336,18 @@ def _facilities(clause: str) -> list[tuple[list[str], bool]]:
     items = [_cut_tail(i) for i in [first, *parts[1:-1], last]]
     items = [i for i in items if _specific_facility(i)]
     return [(items, False)] if items else []
+
+
+_LEADING_RUN = re.compile(
+    r"^(?:扎实|积极|全力|大力|持续|着力|重点|全面|稳步|有序|继续|同步|配合)*"
+    r"(?:加快|加速|推进|推动|实施|启动|续建|开工|建设|筹划|谋划|规划|抓好|完成|建成)+"
+)
+
+
+def _leading_verb(text: str) -> str:
+    """The verb run that opens a clause (加快, 积极推进), so that it can govern a later part of the list."""
+    m = _LEADING_RUN.match(text)
+    return m.group(0) if m else ""
 
 
 def _before_verb(text: str) -> Optional[str]:
