@@ -65,7 +65,7 @@ def write_turtle(graph, path: Path, extractions: Sequence = ()) -> Path:
 
 
 def _sorted_lines(data: str) -> str:
-    lines = sorted({line for line in data.splitlines() if line.strip()})
+    lines = sorted({line for line in data.split("\n") if line.strip()})
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -212,7 +212,7 @@ def _turtle_body(graph) -> tuple[list[str], str]:
     """A graph's Turtle split into its @prefix lines and its statements."""
     text = graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")
     prefixes, body = [], []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         (prefixes if line.startswith("@prefix ") else body).append(line)
     return prefixes, "\n".join(body).strip("\n")
 
@@ -228,16 +228,17 @@ def trig_text(default, graphs: Sequence[NamedGraph]) -> str:
     for ng in sorted(graphs, key=lambda ng: ng.iri):
         p, body = _turtle_body(ng.graph)
         prefixes.update(p)
-        indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
-        blocks.append(f"<{ng.iri}> {{\n{indented}\n}}")
+        # Not indented: a multi-line (triple-quoted) literal must keep its lines exactly.
+        blocks.append(f"<{ng.iri}> {{\n{body}\n}}")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def nquads_text(default, graphs: Sequence[NamedGraph]) -> str:
     """N-Quads: every triple of the default graph and of each named graph, lines sorted."""
-    lines = set(_sorted_lines(default.serialize(format="nt", encoding="utf-8").decode("utf-8")).splitlines())
+    # split("\n"), not splitlines(): N-Triples ends lines with \n only, and literals may hold \u2028 etc.
+    lines = set(_sorted_lines(default.serialize(format="nt", encoding="utf-8").decode("utf-8")).split("\n")) - {""}
     for ng in graphs:
-        for line in ng.graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
+        for line in ng.graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n"):
             line = line.rstrip()
             if line.endswith(" ."):
                 lines.add(f"{line[:-2]} <{ng.iri}> .")
