@@ -257,22 +257,38 @@ def class_counts(graph) -> dict[str, int]:
 
 def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, formats: Sequence[str] = ("ttl",),
                   views: bool = True) -> list[Path]:
-    """Write the graph in each format and draw its views; every file is written atomically."""
+    """Write the graph in each format and draw its views.
+
+    Everything is written into a staging folder inside ``out_dir`` first and moved into place only when
+    every file is complete, so a build that fails or is killed while writing leaves the previous output
+    as it was (never a new graph.ttl beside an old graph.html, never a half-written file).
+    """
+    import os
+    import shutil
+    import tempfile
+
     from kg.registry import EXPORTERS, VIEWS
 
-    written: list[Path] = []
-    for name in dict.fromkeys(EXPORTERS.canonical(fmt.strip()) for fmt in formats):
-        target = out_dir / f"graph.{name}"
-        EXPORTERS.get(name)(graph, target, extractions)
-        written.append(target)
-    if views:
-        target = out_dir / "graph.html"
-        VIEWS.get("pyvis")(graph, target, title="gwr-kg")
-        written.append(target)
-        from kg.views.site import write_site_pages  # views/<district>.html and index.html
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        staged: list[Path] = []
+        for name in dict.fromkeys(EXPORTERS.canonical(fmt.strip()) for fmt in formats):
+            staged.append(EXPORTERS.get(name)(graph, staging / f"graph.{name}", extractions))
+        if views:
+            staged.append(VIEWS.get("pyvis")(graph, staging / "graph.html", title="gwr-kg"))
+            from kg.views.site import write_site_pages  # views/<district>.html and index.html
 
-        written += write_site_pages(graph, out_dir, title="gwr-kg")
-    return written
+            staged += write_site_pages(graph, staging, title="gwr-kg")
+        written = []
+        for path in staged:
+            target = out_dir / Path(path).relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _without_gc(func, *args, **kwargs):

@@ -331,3 +331,25 @@ def test_a_report_that_cannot_be_mapped_fails_alone(seed_build):
     assert [str(f) for f in failures] == [f"{reports[1].document.path}: mapping to RDF failed: ValueError: "
                                           "cannot map this one"]
     assert len(graph) == len(build_graph(good))
+
+
+def test_a_build_failing_while_writing_keeps_the_whole_previous_output(tmp_path, monkeypatch):
+    """Files are staged and moved into place together: a failure in the last writer (the index page)
+    leaves the previous graph.ttl too, although the new graph would differ and was written first."""
+    import kg.views.site
+    from kg.build import build
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    out = tmp_path / "out"
+    assert build([seeds / "shilong-2024.txt"], out, progress=False).ok
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".kg-cache" not in p.parts}
+
+    def broken_index(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(kg.views.site, "write_site_pages", broken_index)
+    with pytest.raises(Exception, match="disk full"):
+        build([seeds / "zhanhe-2024.txt"], out, progress=False)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".kg-cache" not in p.parts}
+    assert after == before
+    assert not list(out.glob(".staging-*"))
