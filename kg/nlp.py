@@ -82,24 +82,34 @@ def year_value(text: str) -> Optional[int]:
         return None
 
 
+def sentence_starts(words: list[str]) -> list[bool]:
+    """Sentence starts for a token sequence: after 。！？； (and any closing quote) and after line breaks."""
+    flags = []
+    for i, word in enumerate(words):
+        if i == 0:
+            flags.append(True)
+            continue
+        prev = words[i - 1]
+        if "\n" in prev or prev.isspace():
+            flags.append(True)
+        elif prev and prev[-1] in _SENT_END and word[:1] not in _CLOSERS:
+            flags.append(True)
+        elif prev and prev[-1] in _CLOSERS and i >= 2 and words[i - 2][-1:] in _SENT_END:
+            flags.append(True)
+        else:
+            flags.append(False)
+    return flags
+
+
 @Language.component("gwr_sentences")
 def gwr_sentences(doc: Doc) -> Doc:
-    """Sentence starts after 。！？； (and any closing quote) and after line breaks."""
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        prev_text = prev.text
-        if "\n" in prev_text or prev_text.isspace():
-            token.is_sent_start = True
-        elif prev_text and prev_text[-1] in _SENT_END and token.text[:1] not in _CLOSERS:
-            token.is_sent_start = True
-        elif prev_text and prev_text[-1] in _CLOSERS and i >= 2 and doc[i - 2].text[-1:] in _SENT_END:
-            token.is_sent_start = True
-        else:
-            token.is_sent_start = False
-    return doc
+    """Sentence boundaries (see :func:`sentence_starts`).
+
+    The flags are given to a new Doc in one go: setting ``token.is_sent_start`` token by token makes
+    spaCy rescan the document each time, which made this step quadratic in the report's length.
+    """
+    words = [t.text for t in doc]
+    return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc], sent_starts=sentence_starts(words))
 
 
 def _classify_heading(title: str) -> str:
