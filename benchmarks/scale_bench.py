@@ -8,7 +8,8 @@ Corpora are made from the seeds: each copy keeps a seed's title block and top-le
 the paragraphs inside each part, and renames the district and its city to synthetic names (distinct per
 copy, never in the GB/T 2260 table), so that entities do not collapse across copies. Each size is built
 in a fresh process (``kg.build.build`` with ``views=False``, no cache), in increasing order; each row is
-printed as soon as it is done, and no new size starts once ``--budget`` seconds have passed.
+printed as soon as it is done, and a size that would end after ``--budget`` seconds (extrapolating the
+last size's seconds per report) is not started.
 
 Columns: wall time, reports/s, MB of (UTF-8) text/s, peak memory (``peak MB``: the largest resident
 set of the build process and all its workers together, sampled with psutil every 0.1 s;
@@ -168,7 +169,7 @@ def run_graph_only(size: int, out: Path, formats: str) -> dict:
     """Graph and writing stages alone, on ``size`` cloned seed extractions."""
     import dataclasses
 
-    from kg.build import extract_file, write_outputs
+    from kg.build import _without_gc, extract_file, write_outputs
     from kg.rdf import build_graph
 
     seeds = [extract_file(p) for p in sorted(SEEDS.glob("*.txt"))]
@@ -183,10 +184,10 @@ def run_graph_only(size: int, out: Path, formats: str) -> dict:
     sampler = _PeakSampler()
     sampler.start()
     started = time.perf_counter()
-    graph = build_graph(extractions)
+    graph = _without_gc(build_graph, extractions)  # as kg.build.build runs these stages
     t_graph = time.perf_counter() - started
     mark = time.perf_counter()
-    write_outputs(graph, extractions, out, formats=formats.split(","), views=False)
+    _without_gc(write_outputs, graph, extractions, out, formats=formats.split(","), views=False)
     t_write = time.perf_counter() - mark
     wall = time.perf_counter() - started
     peak = sampler.stop()
@@ -212,7 +213,8 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="corpus sizes (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=0, help="kg build --workers (default: all cores)")
-    parser.add_argument("--budget", type=float, default=0, help="start no new size after this many seconds (0: none)")
+    parser.add_argument("--budget", type=float, default=0,
+                        help="skip a size that would end after this many seconds, extrapolating linearly (0: none)")
     parser.add_argument("--format", default="ttl", help="formats to write (default: ttl)")
     parser.add_argument("--graph-only", action="store_true", help="time graph + writing on cloned extractions")
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
@@ -235,10 +237,14 @@ def main(argv=None) -> int:
           f"workers={workers}, cpus={os.cpu_count()}, python {sys.version.split()[0]}", flush=True)
     print(HEADER, flush=True)
     started = time.perf_counter()
+    seconds_per_report = 0.0
     try:
         for size in sizes:
-            if args.budget and time.perf_counter() - started > args.budget:
-                print(f"# budget of {args.budget:.0f} s spent: {size:,} and larger not run", flush=True)
+            elapsed = time.perf_counter() - started
+            expected = size * seconds_per_report  # cost is linear: extrapolate from the last size
+            if args.budget and elapsed + expected > args.budget:
+                print(f"# budget of {args.budget:.0f} s: {size:,} reports would take about {expected:,.0f} s more; "
+                      f"{size:,} and larger not run", flush=True)
                 break
             corpus, out = root / f"corpus-{size}", root / f"out-{size}"
             text_bytes = 0
@@ -252,7 +258,9 @@ def main(argv=None) -> int:
             if done.returncode != 0:
                 print(f"{size:>8,}  failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}", flush=True)
                 break
-            print(row(size, text_bytes, json.loads(done.stdout.strip().splitlines()[-1])), flush=True)
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            seconds_per_report = figures["wall"] / size
+            print(row(size, text_bytes, figures), flush=True)
             if not args.keep:
                 shutil.rmtree(corpus, ignore_errors=True)
                 shutil.rmtree(out, ignore_errors=True)
