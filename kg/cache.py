@@ -23,10 +23,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
+
+from kg.fsutil import atomic_open
 
 CACHE_DIRNAME = ".kg-cache"
 
@@ -114,18 +115,8 @@ class ExtractionCache:
             return  # the file changed between hashing and reading: do not file it under the old key
         entry = self._entry(key)
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(extraction, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, entry)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except FileNotFoundError:
-                    pass
-                raise
+            with atomic_open(entry, "wb", durable=False) as fh:
+                pickle.dump(extraction, fh, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             return
         self.written += 1

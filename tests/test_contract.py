@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
+
+from sparql_helpers import canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -50,25 +51,15 @@ def oxigraph_store(seed_build):
     return store
 
 
-def _canonical(value):
-    """Numbers compare by value (rdflib keeps the lexical form 8.0, Oxigraph gives 8)."""
-    if value is None:
-        return None
-    try:
-        return str(Decimal(value).normalize())
-    except InvalidOperation:
-        return value
-
-
 def _rows_oxigraph(store, sparql):
     solutions = store.query(sparql)
     names = [v.value for v in solutions.variables]
-    return sorted(tuple(_canonical(None if s[n] is None else s[n].value) for n in names) for s in solutions)
+    return sorted(tuple(canonical(None if s[n] is None else s[n].value) for n in names) for s in solutions)
 
 
 def _rows_rdflib(graph, sparql):
     result = graph.query(sparql)
-    return sorted(tuple(_canonical(None if row[v] is None else str(row[v])) for v in result.vars) for row in result)
+    return sorted(tuple(canonical(None if row[v] is None else str(row[v])) for v in result.vars) for row in result)
 
 
 @pytest.mark.parametrize("name", CONTRACT_QUERIES)

@@ -13,10 +13,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
+
+from sparql_helpers import canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -126,17 +127,8 @@ def _count(server) -> int:
     return int(_select(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0][0])
 
 
-def _canonical(value):
-    if value is None:
-        return None
-    try:
-        return str(Decimal(value).normalize())
-    except InvalidOperation:
-        return value
-
-
 def _rows(result):
-    return sorted((tuple(_canonical(v) for v in row) for row in result.rows),
+    return sorted((tuple(canonical(v) for v in row) for row in result.rows),
                   key=lambda row: [(v is not None, v or "") for v in row])
 
 
