@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.views_fixtures import EVIL_REPORT, fetched_references, page_data
+from tests.views_fixtures import build_evil_site, fetched_references, page_data
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def evil_build(tmp_path_factory):
-    from kg.build import build
-
-    src = tmp_path_factory.mktemp("evil-src")
-    (src / "evil-2024.txt").write_text(EVIL_REPORT, encoding="utf-8")
-    out = tmp_path_factory.mktemp("evil-out")
-    result = build([src], out, progress=False)
-    assert result.ok, result.summary()
-    return out
+    return build_evil_site(tmp_path_factory, "evil-out")
 
 
 def _pages(out: Path) -> list[Path]:

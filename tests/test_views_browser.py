@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.views_fixtures import EVIL_REPORT, ROOT
+from tests.views_fixtures import ROOT, build_evil_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -171,14 +171,7 @@ def test_search_filters_and_click_change_what_is_shown(browser, seed_build, seed
 
 @pytest.fixture(scope="module")
 def evil_site(tmp_path_factory):
-    from kg.build import build
-
-    src = tmp_path_factory.mktemp("evil-src-browser")
-    (src / "evil-2024.txt").write_text(EVIL_REPORT, encoding="utf-8")
-    out = tmp_path_factory.mktemp("evil-site")
-    result = build([src], out, progress=False)
-    assert result.ok, result.summary()
-    return out
+    return build_evil_site(tmp_path_factory, "evil-site")
 
 
 def test_markup_in_report_text_shows_as_text_and_never_runs(browser, evil_site):

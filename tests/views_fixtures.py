@@ -65,3 +65,15 @@ def page_data(path: Path) -> dict:
     m = re.search(r'<script type="application/json" id="gwr-data">(.*?)</script>', html, re.S)
     assert m, f"{path}: no data block"
     return json.loads(m.group(1))
+
+
+def build_evil_site(tmp_path_factory, name: str):
+    """Build EVIL_REPORT (markup in project and award names) into a fresh folder; return the folder."""
+    from kg.build import build
+
+    src = tmp_path_factory.mktemp(f"{name}-src")
+    (src / "evil-2024.txt").write_text(EVIL_REPORT, encoding="utf-8")
+    out = tmp_path_factory.mktemp(name)
+    result = build([src], out, progress=False)
+    assert result.ok, result.summary()
+    return out
