@@ -54,7 +54,13 @@ def _ascii_punct_to_zh(text: str) -> str:
 
 
 def _is_heading(line: str) -> bool:
-    return bool(_HEADING_START.match(line)) or (len(line) <= 30 and not any(c in line for c in "，。；"))
+    """A heading line: opening with a section marker and holding no full sentence, or short with no
+    sentence punctuation. A line that opens with a marker but goes on past a sentence end is a
+    paragraph (（六）深化…。…完成造林500亩，棟) and may continue on the next line.
+    """
+    if _HEADING_START.match(line):
+        return len(line) <= 60 and not any(c in line[:-1] for c in "。！？；")
+    return len(line) <= 30 and not any(c in line for c in "，。；")
 
 
 def _join_broken_lines(lines: list[str]) -> list[str]:

@@ -54,3 +54,19 @@ def test_not_awards(sentence):
 def test_plan_part_has_no_awards():
     facts, _ = run("awards", report("", "推动青峰科技获评国家级绿色工厂。"))
     assert facts == []
+
+
+def test_he_splits_two_named_recipients_but_not_one_bureau_name():
+    got = awards("松岭村和白沙村获评省级文明村，城乡规划和自然资源局被授予集体嘉奖。")
+    assert {(r, a) for r, _, a in got} == {
+        ("松岭村", "省级文明村"), ("白沙村", "省级文明村"), ("城乡规划和自然资源局", "集体嘉奖")}
+
+
+def test_an_activity_clause_is_not_carried_over_as_the_recipient():
+    got = awards("坚持和发展新时代“枫桥经验”，及时化解矛盾纠纷，荣获全省信访工作先进县区称号。")
+    assert got == {("临河区", "District", "全省信访工作先进县区")}
+
+
+def test_a_named_subject_is_carried_to_the_next_clause():
+    got = awards("北辰机械在全省率先建成数字化车间，获批省级“瞪羚”企业。")
+    assert {a for r, _, a in got if r.startswith("北辰机械")} == {"省级瞪羚企业"}

@@ -42,9 +42,10 @@ def test_shared_suffix_is_distributed():
 
 def test_single_named_project_with_phase():
     got = names("云帆新材料项目二期建成投产，北湖湿地公园升级改造工程竣工。")
-    assert "云帆新材料二期" in got
+    # The guideline copies names as written and drops only a *trailing* 项目: X项目二期 keeps it.
+    assert "云帆新材料项目二期" in got
     assert "北湖湿地公园升级改造" in got
-    assert got["云帆新材料二期"].status == "Completed"
+    assert got["云帆新材料项目二期"].status == "Completed"
 
 
 def test_facilities_before_and_after_verbs_are_not_explicit():
@@ -80,6 +81,12 @@ def test_name_boundaries_drop_verbs_counts_and_superlatives():
     "开展“一村百树”绿化示范工程。",
     "抓好青石路至北湖片区开发。",
     "建成8.5公里农村公路。",
+    "中央预算内投资项目12个、争取资金5亿元。",
+    "推进分布式光伏、充电桩等新型基础设施项目建设。",
+    "完成农村公路提质改造20公里，实施背街小巷提质改造。",
+    "新建农村幸福院5家，完成“煤改电”小区12个。",
+    "持续推进东湖小学、西湖小学集团化办学。",
+    "实施冬季供暖工程，持续对村屯饮水工程进行改善。",
 ])
 def test_not_projects(sentence):
     assert names(sentence) == {}
@@ -108,3 +115,44 @@ def test_glossary_holds_no_facts():
     text = report("东坡物流园建成运营。") + "名词解释\n1.西岭光伏项目：指已建成投用的西岭光伏电站项目。\n"
     facts, _ = run("projects", text)
     assert [f.name for f in facts] == ["东坡物流园"]
+
+
+def test_explicit_work_with_a_proper_object_is_a_project():
+    assert set(names("实施青禾选矿节能技术改造等项目。")) == {"青禾选矿节能技术改造"}
+
+
+def test_items_with_their_own_work_word_keep_it():
+    got = names(plan="抓好青松路东延、白桦路北延、红枫路改造等项目建设。")
+    assert {"青松路东延", "白桦路北延", "红枫路改造"} <= set(got)
+
+
+def test_ji_joins_a_first_item_to_a_list():
+    got = names(plan="筹划滨河路小学及青石路小学、东城中学改扩建项目。")
+    assert {"滨河路小学", "青石路小学改扩建", "东城中学改扩建"} <= set(got)
+    got = names(plan="推进城南应急指挥中心及应急救援队伍建设。")
+    assert set(got) == {"城南应急指挥中心"}
+    got = names(plan="推动滨湖公园及地下停车场、柳岸停车场等3个停车场建设。")
+    assert "滨湖公园及地下停车场" in got
+
+
+def test_governing_verb_before_an_explicit_list():
+    got = names(plan="围绕松涛湾度假区项目开展招商，压缩北岭物流园、南山水厂等项目建设期。")
+    assert {"松涛湾度假区", "北岭物流园", "南山水厂"} <= set(got)
+
+
+def test_direction_phrase_ends_the_name():
+    got = names("新建城北雨污管网向西连通至污水处理厂。")
+    assert "城北雨污管网" in got
+
+
+def test_surface_variants_with_a_non_identifying_suffix_are_one_node():
+    got = names("滨江文创园区开工建设。", "加快滨江文创园建设。")
+    assert len([n for n in got if n.startswith("滨江文创园")]) == 1
+    from kg.extract.projects import _same_as
+
+    assert _same_as("青桐路小学本部", ["青桐路小学"]) == "青桐路小学"
+    assert _same_as("青桐路小学二期", ["青桐路小学"]) == "青桐路小学二期"  # a phase is another project
+
+
+def test_leading_verbs_are_not_part_of_names():
+    assert "青云社区服务中心" in names(plan="建好青云社区服务中心。")

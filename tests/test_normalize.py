@@ -44,3 +44,12 @@ def test_names():
     assert normalize_name(" “ 青禾 食品 ” ") == "青禾食品"
     assert strip_project_suffix("滨河公园改造工程") == "滨河公园改造"
     assert strip_project_suffix("项目") == "项目"
+
+
+def test_a_paragraph_opening_with_a_section_marker_still_joins_its_broken_last_line():
+    raw = "（五）推进绿色发展，生态持续改善。全年完成造林800亩，桂\n\n花村成功创建市级森林乡村。"
+    assert normalize(raw) == "（五）推进绿色发展，生态持续改善。全年完成造林800亩，桂花村成功创建市级森林乡村。"
+
+
+def test_a_short_subheading_stays_on_its_own_line():
+    assert normalize("（二）抓项目、强服务\n项目建设扎实推进。") == "（二）抓项目、强服务\n项目建设扎实推进。"

@@ -41,7 +41,7 @@ _TYPE_RULES = [
     ("Community", re.compile(r"社区$")),
     ("School", re.compile(r"(?:小学|中学|学校|幼儿园|学院|大学|[一二三四五六七八九十\d]+中|校区)$")),
     ("GovernmentUnit", re.compile(r"(?:局|委|办|办公室|办事处|街道|镇|乡|法院|检察院|司法所|派出所|所|队|政府|部|中心|站|工商联|管委会)$")),
-    ("Enterprise", re.compile(r"(?:公司|集团|厂|股份|科技|化工|焦化|煤化|药业|电气|机械|实业|材料|新材|能源|矿机|碳素|纺织|农牧|石油|物流|电力设计院|银行|酒店|食品|矿业|制造|装备|电子|建设|置业)$")),
+    ("Enterprise", re.compile(r"(?:公司|集团|厂|股份|科技|化工|焦化|煤化|药业|电气|机械|实业|材料|新材|能源|矿机|碳素|纺织|农牧|石油|物流|电力设计院|银行|酒店|食品|矿业|制造|装备|电子|置业)$")),
     ("Project", re.compile(r"(?:产业园|园区|基地|公路|路|园)$")),
 ]
 _PRODUCT_AWARD = re.compile(r"产品|品牌|名优|地理标志|农产品|名特优")
@@ -82,6 +82,21 @@ def _split_awards(text: str) -> list[str]:
     return ["".join(parts)] if len(parts) > 1 and any(len(p) < 5 for p in parts) else parts
 
 
+def _looks_like_entity(name: str) -> bool:
+    """A name ending in a word that names a kind of entity (村, 社区, 小学, 局, 公司 …)."""
+    return any(p.search(name) for _, p in _TYPE_RULES)
+
+
+def _split_recipients(text: str) -> list[str]:
+    """Split a recipient list at 、; at 和/及/与 only when every part reads as a named entity, so
+    谢庄村和杨西村 is two villages and 城乡建设和交通运输局 stays one bureau."""
+    out: list[str] = []
+    for chunk in (c for c in re.split(r"[、,，]", text) if c):
+        parts = [p for p in split_list(chunk) if p]
+        out += parts if len(parts) > 1 and all(_looks_like_entity(clean_name(p)) for p in parts) else [chunk]
+    return out
+
+
 class AwardExtractor:
     name: ClassVar[str] = "awards"
 
@@ -105,7 +120,9 @@ class AwardExtractor:
         for _, clause in clauses(sentence.text):
             m = TRIGGER.search(clause)
             if not m:
-                subject = self._recipients(clause)
+                # A clause without a trigger may name the subject of the next one (河南矿机在…建成X，
+                # 获批Y): carried over only when it reads as a named entity, not an activity.
+                subject = [r for r in self._recipients(clause) if _looks_like_entity(r)]
                 previous = subject or previous
                 continue
             trigger = m.group("t")
@@ -144,7 +161,7 @@ class AwardExtractor:
         if re.search(r"\d", text):
             return []  # 办复率100%, 提案125件: a count or a rate, not a recipient
         names = []
-        for part in split_list(text):
+        for part in _split_recipients(text):
             name = clean_name(part)
             name = re.sub(r"(?:在[\u4e00-\u9fff]{1,12})$", "", name)
             if not 2 <= len(name) <= 30:

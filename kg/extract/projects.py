@@ -76,8 +76,9 @@ _WORK_TAIL = re.compile(
     r"规划编制|土地征收)|正式|基本|全面|顺利|如期|相继|先后|陆续|已|已经|实现|进入|具备|全部|整体|"
     r"实质性|早日|首批|盛大|隆重|成功|整体|试点|“[^”]{1,10}”)+$"
 )
+# Verbs that govern an explicit list without changing what it is (围绕A项目招商, 压缩A、B等项目建设期).
+_GOVERNING = re.compile(r"^(?:围绕|压缩|紧盯|盯紧)")
 # A numbered heading (（二）聚力抓项目、蓄势能): a slogan, never a list of projects.
-_GOVERNING = re.compile(r"^(?:围绕|聚焦|压缩|依托|服务|保障|紧盯|盯紧)")
 _HEADING = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.][^。；]*$")
 _AWARDED = re.compile(r"荣获|获评|被评为|被授予|入选|获得[^，；。]{0,20}(?:奖|称号)")
 _STATUS_RANK = {"Completed": 4, "Underway": 3, "Signed": 2, "Planned": 1, None: 0}
@@ -206,7 +207,9 @@ class ProjectExtractor:
                 if len(surfaces) >= 2 and all(_generic(clean_name(s)) for s in surfaces):
                     continue
                 for surface, name in zip(surfaces, cleaned):
-                    if name and (unspecific_work(name, FACILITY_NOUN, explicit=explicit) or _counted_kind(name, clause)):
+                    # 冬季供暖工程, 村屯饮水工程: a name made only of generic words is an activity, not a work.
+                    if name and (unspecific_work(name, FACILITY_NOUN, explicit=explicit) or _counted_kind(name, clause)
+                                 or generic_only(name, FACILITY_NOUN)):
                         continue
                     if name and not any(m.name == name for m in out):
                         out.append(ProjectMention(name, surface, status, year, explicit, evidence(sentence)))
@@ -400,6 +403,7 @@ def _counted_kind(name: str, clause: str) -> bool:
     """``新建农村幸福院3家``, ``建好1所…的养老院``, ``完成供暖“转改直”小区49个``: a generic facility with a count
     of units next to it is a kind of facility, not one named undertaking."""
     count = r"(?:\d+|[一二两三四五六七八九十百]+)(?:个|家|所|处|座)"
+    clause = re.sub(r"[“”\"'‘’《》「」]", "", clause)
     pos = clause.find(name)
     if pos < 0:
         return False
