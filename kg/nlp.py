@@ -4,13 +4,15 @@
 
 - ``gwr_sentences`` — sentence boundaries at 。！？； (with closing quotes) and at line breaks;
 - ``gwr_sections`` — the report's structure: the review part (past year), the plan part (next year)
-  and the rest (a trailing 名词解释 glossary is its own section, which extractors skip), from the numbered headings (一、2023年工作回顾 / 二、2024年重点工作安排 …), with the
-  review and plan years they name; each sentence gets ``span._.section`` and ``span._.heading``;
+  and the rest (a trailing 名词解释 glossary is its own section, which extractors skip), from the
+  numbered headings (一、2023年工作回顾 / 二、2024年重点工作安排 …), with the review and plan years
+  they name; each sentence gets ``span._.section`` and ``span._.heading``;
 - ``gwr_triggers`` — a spaCy ``Matcher`` over jieba tokens marking trigger words (award verbs,
-  construction verbs, money units) in ``doc.spans["gwr_triggers"]``, which extractors read to find the
-  sentences worth looking at;
-- the extractors registered in :data:`kg.registry.EXTRACTORS`, each a component that reads the doc
-  and appends facts (with character offsets) to ``doc._.gwr_facts``.
+  construction verbs, money units) in ``doc.spans["gwr_triggers"]``; extractors read only the
+  sentences holding their kind of trigger (:func:`sentences_with`).
+
+The extractors (:data:`kg.registry.EXTRACTORS`) then read the processed ``Doc``: its sentences with
+their sections and character offsets, and the trigger spans.
 
 The pipeline is built once per process (:func:`get_nlp`); jieba's dictionary loads on first use.
 """
@@ -61,8 +63,6 @@ def _register_extensions() -> None:
         Doc.set_extension("gwr_sentences", default=None)
         Doc.set_extension("gwr_review_year", default=None)
         Doc.set_extension("gwr_plan_year", default=None)
-        Doc.set_extension("gwr_facts", default=None)
-        Doc.set_extension("gwr_context", default=None)
         Span.set_extension("section", default=None)
         Span.set_extension("heading", default=None)
 
@@ -163,12 +163,18 @@ def gwr_sections(doc: Doc) -> Doc:
     return doc
 
 
-# Trigger words whose presence makes a sentence worth the extractors' time. Matched on jieba tokens
-# (lower-cased text), as single tokens or as the first token of a multi-token trigger.
+# Trigger words that make a sentence worth an extractor's time: the award extractor reads only
+# sentences with an AWARD trigger, the project extractor BUILD, the investment extractor MONEY. Matched
+# on jieba tokens (a token containing the word counts); the words are added to jieba's dictionary so
+# that segmentation keeps them whole. Each list must cover every verb its extractor's patterns use.
 TRIGGER_WORDS = {
-    "AWARD": ["获评", "荣获", "评为", "授予", "认定", "入选", "获得", "创建", "申报", "成为", "称号", "获批", "命名"],
-    "BUILD": ["项目", "工程", "开工", "建成", "投产", "竣工", "完工", "通车", "投用", "签约", "谋划", "实施",
-              "建设", "推进", "加快", "启动", "交付", "改造", "新建", "扩建", "迁建", "运营", "入驻", "复工"],
+    "AWARD": ["获评", "荣获", "评为", "授予", "认定", "命名", "确定", "列为", "选为", "表彰", "入选", "入围",
+              "获批", "获得", "创建", "申报", "设立", "成为", "备案", "通过", "验收", "评估", "复审", "称号", "获"],
+    "BUILD": ["项目", "工程", "开工", "建成", "投产", "竣工", "完工", "通车", "投用", "投运", "投入使用", "交付",
+              "落成", "签约", "签订", "谋划", "规划", "筹划", "筹建", "实施", "加快", "加速", "推进", "推动", "启动",
+              "续建", "新建", "改建", "扩建", "迁建", "重建", "复工", "建设", "改造", "治理", "整治", "完成", "揭牌",
+              "入驻", "运营", "营业", "开园", "开业", "达效", "收尾", "摘牌", "封顶", "打造", "建好", "打通", "大修",
+              "提质", "升级", "抓好", "建", "修"],
     "MONEY": ["亿元", "万元", "元", "美元", "亿", "万"],
 }
 
@@ -209,7 +215,7 @@ def sentences_with(doc: Doc, label: str) -> list[Sentence]:
 
 
 @lru_cache(maxsize=1)
-def get_nlp(extractors: tuple[str, ...] | None = None) -> Language:
+def get_nlp() -> Language:
     """The shared pipeline: jieba tokenizer, sentence and section components, trigger matcher."""
     import logging
 
@@ -217,6 +223,10 @@ def get_nlp(extractors: tuple[str, ...] | None = None) -> Language:
     import spacy
 
     jieba.setLogLevel(logging.WARNING)
+    for words in TRIGGER_WORDS.values():
+        for word in words:
+            if len(word) > 1:
+                jieba.add_word(word)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("gwr_sentences")
     nlp.add_pipe("gwr_sections")

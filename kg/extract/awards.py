@@ -15,7 +15,7 @@ from typing import ClassVar, Optional
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, split_list
 from kg.model import AwardMention
-from kg.nlp import SECTION_REVIEW, Sentence
+from kg.nlp import SECTION_REVIEW, Sentence, sentences_with
 
 TRIGGER = re.compile(
     r"(?P<t>获评为?|荣获|被(?:[\u4e00-\u9fff]{1,10}?)?评为|被(?:[\u4e00-\u9fff]{1,8}?)?授予|被(?:认定|命名|确定|列为|选为|表彰)为?|"
@@ -103,7 +103,7 @@ class AwardExtractor:
     def extract(self, doc, context: Context) -> list[AwardMention]:
         out: list[AwardMention] = []
         seen: set[tuple[str, str]] = set()
-        for sentence in doc._.gwr_sentences:
+        for sentence in sentences_with(doc, "AWARD"):
             if sentence.section != SECTION_REVIEW:
                 continue
             for mention in self.sentence_facts(sentence, context):

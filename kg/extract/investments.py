@@ -15,7 +15,7 @@ from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import COUNT_INSIDE, project_name
 from kg.extract.projects import FACILITY
 from kg.model import InvestmentMention
-from kg.nlp import SECTION_PLAN, SECTION_REVIEW
+from kg.nlp import SECTION_PLAN, SECTION_REVIEW, sentences_with
 
 _KIND_BEFORE = [
     ("CompletedInvestment", re.compile(r"完成(?:年度)?投资$")),
@@ -35,7 +35,7 @@ class InvestmentExtractor:
     def extract(self, doc, context: Context) -> list[InvestmentMention]:
         out: list[InvestmentMention] = []
         seen = set()
-        for sentence in doc._.gwr_sentences:
+        for sentence in sentences_with(doc, "MONEY"):
             if sentence.section not in (SECTION_REVIEW, SECTION_PLAN):
                 continue
             for _, clause in clauses(sentence.text):

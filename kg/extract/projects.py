@@ -26,7 +26,7 @@ from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, generic_only, is_generic_facility, project_name, unspecific_work
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
-from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
+from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
 
 _SIGNED = re.compile(r"签约|签订")
 _COMPLETED = re.compile(
@@ -177,7 +177,7 @@ class ProjectExtractor:
     def extract(self, doc, context: Context) -> list[ProjectMention]:
         best: dict[str, ProjectMention] = {}
         order: list[str] = []
-        for sentence in doc._.gwr_sentences:
+        for sentence in sentences_with(doc, "BUILD"):
             if sentence.section not in (SECTION_REVIEW, SECTION_PLAN) or _HEADING.match(sentence.text):
                 continue
             for mention in self.sentence_facts(sentence, context):

@@ -1,0 +1,42 @@
+"""The spaCy pipeline: jieba tokens, sentences with offsets, review/plan sections, trigger spans."""
+
+from __future__ import annotations
+
+from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, sentences_with
+
+TEXT = (
+    "各位代表：\n"
+    "一、2025年工作回顾\n"
+    "青山科技获评省级“绿色工厂”。全年地区生产总值增长5.1%！\n"
+    "二、2026年主要任务\n"
+    "开工建设滨江路二期，总投资3.2亿元；办好民生实事。\n"
+    "名词解释\n"
+    "1.“三个一批”：签约一批、开工一批、投产一批。\n"
+)
+
+
+def test_sentences_have_offsets_into_the_text(nlp):
+    doc = nlp(TEXT)
+    for sentence in doc._.gwr_sentences:
+        assert TEXT[sentence.start:sentence.end] == sentence.text
+    texts = [s.text for s in doc._.gwr_sentences]
+    assert "青山科技获评省级“绿色工厂”。" in texts
+    assert "全年地区生产总值增长5.1%！" in texts
+    assert "开工建设滨江路二期，总投资3.2亿元；" in texts
+
+
+def test_sections_and_years_come_from_the_headings(nlp):
+    doc = nlp(TEXT)
+    section = {s.text: s.section for s in doc._.gwr_sentences}
+    assert section["青山科技获评省级“绿色工厂”。"] == SECTION_REVIEW
+    assert section["开工建设滨江路二期，总投资3.2亿元；"] == SECTION_PLAN
+    assert section["1.“三个一批”：签约一批、开工一批、投产一批。"] == SECTION_GLOSSARY
+    assert (doc._.gwr_review_year, doc._.gwr_plan_year) == (2025, 2026)
+
+
+def test_trigger_matcher_selects_the_sentences_extractors_read(nlp):
+    doc = nlp(TEXT)
+    assert [s.text for s in sentences_with(doc, "AWARD")] == ["青山科技获评省级“绿色工厂”。"]
+    assert "开工建设滨江路二期，总投资3.2亿元；" in [s.text for s in sentences_with(doc, "BUILD")]
+    assert "办好民生实事。" not in [s.text for s in sentences_with(doc, "BUILD")]
+    assert [s.text for s in sentences_with(doc, "MONEY")] == ["开工建设滨江路二期，总投资3.2亿元；"]
