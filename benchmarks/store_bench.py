@@ -60,43 +60,39 @@ def replicate(lines: list[str], triples: int, path: Path) -> int:
     return written
 
 
-def time_rdflib(path: Path, queries: dict[str, str]) -> tuple[float, dict[str, tuple[float, int]], int]:
-    from rdflib import Graph
-
+def _time_engine(load, query, queries: dict[str, str]) -> tuple[float, dict[str, tuple[float, int]], int]:
+    """Time ``load()`` (returns a store) and each query run with ``query(store, sparql)``."""
     started = time.perf_counter()
-    graph = Graph().parse(path, format="nt")
-    load = time.perf_counter() - started
-    print(f"  loaded in {load:.2f} s", file=sys.stderr, flush=True)
+    store = load()
+    loaded = time.perf_counter() - started
+    print(f"  loaded in {loaded:.2f} s", file=sys.stderr, flush=True)
     results = {}
     for name, sparql in queries.items():
         started = time.perf_counter()
-        rows = sum(1 for _ in graph.query(sparql))
-        results[name] = (time.perf_counter() - started, rows)
-        print(f"  {name}: {results[name][0]:.2f} s, {rows} rows", file=sys.stderr, flush=True)
-    size = len(graph)
-    del graph
-    gc.collect()
-    return load, results, size
-
-
-def time_oxigraph(path: Path, queries: dict[str, str]) -> tuple[float, dict[str, tuple[float, int]], int]:
-    import pyoxigraph as ox
-
-    started = time.perf_counter()
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-    load = time.perf_counter() - started
-    print(f"  loaded in {load:.2f} s", file=sys.stderr, flush=True)
-    results = {}
-    for name, sparql in queries.items():
-        started = time.perf_counter()
-        rows = sum(1 for _ in store.query(sparql))
+        rows = sum(1 for _ in query(store, sparql))
         results[name] = (time.perf_counter() - started, rows)
         print(f"  {name}: {results[name][0]:.2f} s, {rows} rows", file=sys.stderr, flush=True)
     size = len(store)
     del store
     gc.collect()
-    return load, results, size
+    return loaded, results, size
+
+
+def time_rdflib(path: Path, queries: dict[str, str]) -> tuple[float, dict[str, tuple[float, int]], int]:
+    from rdflib import Graph
+
+    return _time_engine(lambda: Graph().parse(path, format="nt"), lambda g, q: g.query(q), queries)
+
+
+def time_oxigraph(path: Path, queries: dict[str, str]) -> tuple[float, dict[str, tuple[float, int]], int]:
+    import pyoxigraph as ox
+
+    def load():
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        return store
+
+    return _time_engine(load, lambda store, q: store.query(q), queries)
 
 
 def main(argv=None) -> int:
