@@ -44,6 +44,7 @@ _TYPE_RULES = [
     ("Enterprise", re.compile(r"(?:公司|集团|厂|股份|科技|化工|焦化|煤化|药业|电气|机械|实业|材料|新材|能源|矿机|碳素|纺织|农牧|石油|物流|电力设计院|银行|酒店|食品|矿业|制造|装备|电子|置业)$")),
     ("Project", re.compile(r"(?:产业园|园区|基地|公路|路|园)$")),
 ]
+_ENTERPRISE_AWARD = re.compile(r"企业$|工厂$|小巨人|瞪羚|独角兽|供应链|上市")
 _PRODUCT_AWARD = re.compile(r"产品|品牌|名优|地理标志|农产品|名特优")
 _PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}(?:教师|医生|大师|同志|书记|主任|村民|职工|志愿者|民警|代表|劳模))([\u4e00-\u9fff]{2,3})$")
 _COUNTED = re.compile(r"等(?:\d+|[一二两三四五六七八九十百]+)(?:个|家|所|名|人|项|位|户)?[\u4e00-\u9fff]{0,6}$|等[\u4e00-\u9fff]{0,4}$")
@@ -62,6 +63,8 @@ def recipient_type(name: str, award: str) -> str:
     for type_, pattern in _TYPE_RULES:
         if pattern.search(name):
             return type_
+    if _ENTERPRISE_AWARD.search(award):
+        return "Enterprise"  # a title only enterprises receive (…小巨人企业, 绿色工厂, 瞪羚企业)
     return "Organization"
 
 
