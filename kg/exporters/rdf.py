@@ -70,9 +70,11 @@ def _sorted_lines(data: str) -> str:
 
 
 def write_ntriples(graph, path: Path, extractions: Sequence = ()) -> Path:
-    """N-Triples (UTF-8), one triple a line, lines sorted."""
-    write_text_atomic(path, _sorted_lines(graph.serialize(format="nt", encoding="utf-8").decode("utf-8")))
-    return path
+    """N-Triples (UTF-8), one triple a line, lines sorted; formatted a triple at a time
+    (kg.exporters.stream), so only the lines are held besides the graph, not a whole document too."""
+    from kg.exporters.stream import write_ntriples_stream
+
+    return write_ntriples_stream(graph, path, sort=True)
 
 
 def _sort_value(value):
