@@ -40,3 +40,25 @@ def test_trigger_matcher_selects_the_sentences_extractors_read(nlp):
     assert "开工建设滨江路二期，总投资3.2亿元；" in [s.text for s in sentences_with(doc, "BUILD")]
     assert "办好民生实事。" not in [s.text for s in sentences_with(doc, "BUILD")]
     assert [s.text for s in sentences_with(doc, "MONEY")] == ["开工建设滨江路二期，总投资3.2亿元；"]
+
+
+def test_trigger_lists_cover_every_verb_the_extractors_match():
+    """The Matcher picks the sentences extractors read; a verb an extractor's pattern knows but the
+    trigger list lacks would silently never be seen."""
+    import re
+
+    from kg.extract import projects
+    from kg.nlp import TRIGGER_WORDS
+
+    def covered(word: str, label: str) -> bool:
+        return any(t in word for t in TRIGGER_WORDS[label])
+
+    build_verbs = re.findall(r"[\u4e00-\u9fff]+", projects._BUILD_VERB.pattern)
+    assert build_verbs and all(covered(v, "BUILD") for v in build_verbs), \
+        [v for v in build_verbs if not covered(v, "BUILD")]
+    from kg.extract import awards
+
+    optional = re.compile(r"\(\?:[\u4e00-\u9fff]+\)\?")  # (?:顺利)?通过: the modifier is not the trigger
+    award_words = re.findall(r"[\u4e00-\u9fff]{2,}", optional.sub("", awards.TRIGGER.pattern))
+    assert award_words and all(covered(w, "AWARD") for w in award_words), \
+        [w for w in award_words if not covered(w, "AWARD")]
