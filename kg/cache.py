@@ -21,7 +21,6 @@ rebuilding 10,000 reports after adding one extracted one.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from functools import lru_cache
 from pathlib import Path

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -232,10 +232,3 @@ def get_nlp() -> Language:
     nlp.add_pipe("gwr_sections")
     nlp.add_pipe("gwr_triggers")
     return nlp
-
-
-def iter_sentences(doc: Doc, sections: Iterable[str] | None = None) -> Iterable[Sentence]:
-    wanted = set(sections) if sections else None
-    for sent in doc._.gwr_sentences:
-        if wanted is None or sent.section in wanted:
-            yield sent

@@ -141,7 +141,6 @@ def test_index_links_counts_and_charts(seed_build, seed_graph):
 
 
 def test_investment_chart_sums_the_amounts(seed_graph):
-    from kg.query import run_query  # noqa: F401  (the same figures through SPARQL, by rdflib)
     from kg.views.site import investment_by_district
 
     rows = seed_graph.query("""

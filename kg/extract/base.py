@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Optional, Protocol
 
 from kg.model import Evidence, Meta
-from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
+from kg.nlp import SECTION_PLAN, Sentence
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,6 @@ def evidence(sentence: Sentence) -> Evidence:
 
 # Clause boundaries inside a sentence.
 CLAUSE_SPLIT = re.compile(r"[，,：:；;。！？!?]")
-# Chinese characters, Latin letters, digits and the marks that occur inside names.
-NAME_CHARS = r"\u3400-\u9fffA-Za-z0-9·\-—（）()/“”《》+"
-
-
 def clauses(text: str) -> list[tuple[int, str]]:
     """Split a sentence into clauses with their offsets (in the sentence)."""
     out, start = [], 0
@@ -55,7 +51,3 @@ def clauses(text: str) -> list[tuple[int, str]]:
     if start < len(text):
         out.append((start, text[start:]))
     return out
-
-
-def is_review(sentence: Sentence) -> bool:
-    return sentence.section == SECTION_REVIEW

@@ -84,11 +84,12 @@ def join_layout_lines(pages: list[list[Line]]) -> str:
     left = min(_median([ln.x0 for ln in long_lines], 0.0), min(ln.x0 for ln in long_lines))
     right = max(ln.x1 for ln in long_lines)
     out: list[str] = []
+    prev_line = None  # the line last added to out
     for page in pages:
         gaps = [b.top - a.bottom for a, b in zip(page, page[1:]) if b.top > a.bottom]
         usual_gap = _median(gaps, size)
         for i, ln in enumerate(page):
-            if out:
+            if out and prev_line is not None:
                 prev = prev_line
                 same_page = i > 0
                 new_paragraph = (
