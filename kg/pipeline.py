@@ -40,9 +40,7 @@ def extract(document: Document, extractors: Optional[Iterable[str]] = None) -> E
         result.warnings.append(f"{document.path}: no district found (title block or 我代表…人民政府)")
     if not doc._.gwr_review_year and not doc._.gwr_plan_year:
         result.warnings.append(f"{document.path}: no review/plan headings found; years taken from the date")
-    fields = {"indicators": "indicators", "projects": "projects", "investments": "investments", "awards": "awards"}
     for name in extractors or DEFAULT_EXTRACTORS:
         extractor = EXTRACTORS.get(name)()
-        facts = extractor.extract(doc, context)
-        getattr(result, fields.get(extractor.name, extractor.name)).extend(facts)
+        getattr(result, extractor.name).extend(extractor.extract(doc, context))  # Extraction.<name>
     return result
