@@ -360,10 +360,10 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
         try:
             result.outputs = _without_gc(write_outputs, graph, result.reports, Path(out_dir), formats=formats,
                                          views=views)
-        except OSError as exc:  # every file is written atomically: what was not replaced is as it was
+        except OSError as exc:  # files are staged and moved together: the previous output is as it was
             raise BuildError(f"cannot write to {out_dir}: {exc.strerror or exc} "
-                             f"({getattr(exc, 'filename', None) or out_dir}); files not yet written keep "
-                             "their previous content") from None
+                             f"({getattr(exc, 'filename', None) or out_dir}); the previous output is "
+                             "unchanged") from None
         result.timings["write"] = time.perf_counter() - mark
         result.triples = len(graph)
         result.classes = class_counts(graph)
