@@ -19,44 +19,18 @@ The pipeline is built once per process (:func:`get_nlp`); jieba's dictionary loa
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-SECTION_REVIEW = "review"
-SECTION_PLAN = "plan"
-SECTION_PREAMBLE = "preamble"
-SECTION_OTHER = "other"
-SECTION_GLOSSARY = "glossary"
+from kg.structure import (  # noqa: F401  (re-exported: extractors and tests import them from here)
+    SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_PREAMBLE, SECTION_REVIEW, Sentence, mark_sections,
+    year_value,
+)
 
 _SENT_END = "。！？；"
 _CLOSERS = "”’）》」』"
-
-_TOP_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、(.{0,60})$")
-_YEAR = re.compile(r"(20\d\d|19\d\d|二[〇零○O]{1}[一二三四五六七八九〇零○]{2})\s*年")
-_REVIEW_CUE = re.compile(r"回顾|过去|总结|主要工作|成绩|成就|五年来|一年来")
-_PLAN_CUE = re.compile(r"安排|计划|目标|任务|重点工作|打算|思路|部署|展望|今后|工作建议")
-# A trailing glossary (名词解释 / 附件：名词解释 / 注释): explanations, no facts of the report's own.
-_GLOSSARY = re.compile(r"^(?:附件\d?[：:]?\s*)?(?:名词解释|名词注释|注释|释义|附：名词解释)[：:]?$")
-_SELF_CUE = re.compile(r"自身建设|政府建设|作风建设")
-# For reports without numbered headings: a paragraph that opens the plan part.
-_PLAN_OPENING = re.compile(
-    r"^(?:20\d\d年|今年|明年|新的一年)(?:是|，|的)?.{0,20}?(?:总体要求|预期目标|主要目标|重点工作|工作安排|主要任务)"
-)
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    start: int
-    end: int
-    section: str
-    heading: str
-
 
 def _register_extensions() -> None:
     if not Doc.has_extension("gwr_sentences"):
@@ -68,18 +42,6 @@ def _register_extensions() -> None:
 
 
 _register_extensions()
-
-
-def year_value(text: str) -> Optional[int]:
-    """2023 from '2023' or '二〇二三'."""
-    if text.isdigit():
-        return int(text)
-    digits = {"〇": "0", "零": "0", "○": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-    try:
-        return int("".join(digits[c] for c in text))
-    except KeyError:
-        return None
 
 
 def sentence_starts(words: list[str]) -> list[bool]:
@@ -112,71 +74,46 @@ def gwr_sentences(doc: Doc) -> Doc:
     return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc], sent_starts=sentence_starts(words))
 
 
-def _classify_heading(title: str) -> str:
-    if _SELF_CUE.search(title):
-        return SECTION_OTHER
-    if _REVIEW_CUE.search(title):
-        return SECTION_REVIEW
-    if _PLAN_CUE.search(title):
-        return SECTION_PLAN
-    return SECTION_OTHER
-
-
 @Language.component("gwr_sections")
 def gwr_sections(doc: Doc) -> Doc:
     """Mark each sentence with the report part it belongs to and find the review and plan years."""
-    section, heading = SECTION_PREAMBLE, ""
-    review_year = plan_year = None
-    saw_heading = False
-    sentences: list[Sentence] = []
-    for sent in doc.sents:
-        text = sent.text.strip()
-        if not text:
-            continue
-        m = _TOP_HEADING.match(text)
-        if section == SECTION_GLOSSARY or _GLOSSARY.match(text):
-            section, heading = SECTION_GLOSSARY, text if _GLOSSARY.match(text) else heading
-        elif m and not any(p in text[:-1] for p in "。；"):
-            saw_heading = True
-            heading = text
-            section = _classify_heading(m.group(2))
-            ym = _YEAR.search(m.group(2))
-            year = year_value(ym.group(1)) if ym else None
-            if section == SECTION_REVIEW and year and review_year is None:
-                review_year = year
-            elif section == SECTION_PLAN and year and plan_year is None:
-                plan_year = year
-            elif section == SECTION_OTHER and year and review_year is not None and year > review_year:
-                section = SECTION_PLAN
-                plan_year = plan_year or year
-        elif not saw_heading and section in (SECTION_PREAMBLE, SECTION_REVIEW) and _PLAN_OPENING.match(text):
-            section = SECTION_PLAN
-        elif section == SECTION_PREAMBLE and re.match(r"^(?:过去|一年来|20\d\d年(?:是|，))", text):
-            section = SECTION_REVIEW
-        sent._.section = section
-        sent._.heading = heading
+    spans = list(doc.sents)
+    structure = mark_sections((sent.text, sent.start_char) for sent in spans)
+    by_start = {s.start: s for s in structure.sentences}
+    for sent in spans:
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        sentences.append(Sentence(text, start, start + len(text), section, heading))
-    doc._.gwr_sentences = sentences
-    doc._.gwr_review_year = review_year
-    doc._.gwr_plan_year = plan_year
+        marked = by_start.get(start)
+        if marked is not None:
+            sent._.section = marked.section
+            sent._.heading = marked.heading
+    doc._.gwr_sentences = structure.sentences
+    doc._.gwr_review_year = structure.review_year
+    doc._.gwr_plan_year = structure.plan_year
     return doc
 
 
-# Trigger words that make a sentence worth an extractor's time: the award extractor reads only
-# sentences with an AWARD trigger, the project extractor BUILD, the investment extractor MONEY. Matched
-# on jieba tokens (a token containing the word counts); the words are added to jieba's dictionary so
-# that segmentation keeps them whole. Each list must cover every verb its extractor's patterns use.
-TRIGGER_WORDS = {
-    "AWARD": ["获评", "荣获", "评为", "授予", "认定", "命名", "确定", "列为", "选为", "表彰", "入选", "入围",
-              "获批", "获得", "创建", "申报", "设立", "成为", "备案", "通过", "验收", "评估", "复审", "称号", "获"],
-    "BUILD": ["项目", "工程", "开工", "建成", "投产", "竣工", "完工", "通车", "投用", "投运", "投入使用", "交付",
-              "落成", "签约", "签订", "谋划", "规划", "筹划", "筹建", "实施", "加快", "加速", "推进", "推动", "启动",
-              "续建", "新建", "改建", "扩建", "迁建", "重建", "复工", "建设", "改造", "治理", "整治", "完成", "揭牌",
-              "入驻", "运营", "营业", "开园", "开业", "达效", "收尾", "摘牌", "封顶", "打造", "建好", "打通", "大修",
-              "提质", "升级", "抓好", "建", "修"],
-    "MONEY": ["亿元", "万元", "元", "美元", "亿", "万"],
-}
+# Which lexicon's ``triggers`` mark a sentence for which extractor: the award extractor reads only
+# sentences with an AWARD trigger, the project extractor BUILD, the investment extractor MONEY.
+TRIGGER_LEXICONS = {"AWARD": "awards", "BUILD": "projects", "MONEY": "investments"}
+
+
+def trigger_words() -> dict[str, tuple[str, ...]]:
+    """Label → trigger words, from each lexicon's ``triggers`` list."""
+    from kg.lexicon import load
+
+    return {label: load(name).words("triggers") for label, name in TRIGGER_LEXICONS.items()}
+
+
+def trigger_affixes() -> dict[str, tuple[str, ...]]:
+    """Label → words that may be glued to a trigger inside one jieba token (余 in 余万元), from each
+    lexicon's optional ``trigger_affixes`` list; alone they trigger nothing."""
+    from kg.lexicon import load
+
+    out = {}
+    for label, name in TRIGGER_LEXICONS.items():
+        lex = load(name)
+        out[label] = lex.words("trigger_affixes") if lex.has("trigger_affixes") else ()
+    return out
 
 
 @Language.factory("gwr_triggers")
@@ -185,20 +122,44 @@ def make_trigger_matcher(nlp: Language, name: str) -> "TriggerMatcher":
 
 
 class TriggerMatcher:
-    """Marks trigger tokens with spaCy's Matcher; spans go to ``doc.spans['gwr_triggers']``."""
+    """Marks trigger tokens in ``doc.spans['gwr_triggers']``, labelled AWARD, BUILD or MONEY.
+
+    Whole tokens only: a token is a trigger of a label when it is one of the label's trigger words or
+    a compound made wholly of them and of the label's affixes (jieba keeps 建设项目, 万美元 and 余万元 as
+    one token: 建设+项目, 万+美元, 余+万元).
+    So 建 marks 建 and 建成, never 建议; 元 never marks 元旦; 获 never marks 收获. Every trigger word is
+    also added to jieba's dictionary (:func:`get_nlp`), so segmentation keeps it whole.
+    """
 
     def __init__(self, nlp: Language):
-        from spacy.matcher import Matcher
+        self.words = {label: frozenset(words) for label, words in trigger_words().items()}
+        affixes = trigger_affixes()
+        self.glue = {label: frozenset(affixes[label]) - self.words[label] for label in self.words}
+        self._labels: dict[str, tuple[str, ...]] = {}
 
-        self.matcher = Matcher(nlp.vocab)
-        for label, words in TRIGGER_WORDS.items():
-            self.matcher.add(label, [[{"TEXT": {"REGEX": "|".join(map(re.escape, words))}}]])
+    def labels(self, token: str) -> tuple[str, ...]:
+        found = self._labels.get(token)
+        if found is None:
+            found = self._labels[token] = tuple(
+                label for label, words in self.words.items()
+                if _made_of(token, words | self.glue[label]) and not _made_of(token, self.glue[label]))
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans["gwr_triggers"] = [
-            Span(doc, start, end, label=doc.vocab.strings[match_id]) for match_id, start, end in self.matcher(doc)
+            Span(doc, token.i, token.i + 1, label=label) for token in doc for label in self.labels(token.text)
         ]
         return doc
+
+
+def _made_of(token: str, words: frozenset[str], longest: int = 4) -> bool:
+    """True when ``token`` is a concatenation of ``words`` (words of at most ``longest`` characters)."""
+    if not token or len(token) > 3 * longest:
+        return token in words
+    ok = [True] + [False] * len(token)
+    for end in range(1, len(token) + 1):
+        ok[end] = any(ok[start] and token[start:end] in words for start in range(max(0, end - longest), end))
+    return ok[-1]
 
 
 def sentences_with(doc: Doc, label: str) -> list[Sentence]:
@@ -223,7 +184,7 @@ def get_nlp() -> Language:
     import spacy
 
     jieba.setLogLevel(logging.WARNING)
-    for words in TRIGGER_WORDS.values():
+    for words in trigger_words().values():
         for word in words:
             if len(word) > 1:
                 jieba.add_word(word)

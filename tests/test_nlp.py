@@ -48,10 +48,12 @@ def test_trigger_lists_cover_every_verb_the_extractors_match():
     import re
 
     from kg.extract import projects
-    from kg.nlp import TRIGGER_WORDS
+    from kg.nlp import trigger_words
+
+    words = trigger_words()
 
     def covered(word: str, label: str) -> bool:
-        return any(t in word for t in TRIGGER_WORDS[label])
+        return any(t in word for t in words[label])
 
     build_verbs = re.findall(r"[\u4e00-\u9fff]+", projects._BUILD_VERB.pattern)
     assert build_verbs and all(covered(v, "BUILD") for v in build_verbs), \
@@ -62,3 +64,14 @@ def test_trigger_lists_cover_every_verb_the_extractors_match():
     award_words = re.findall(r"[\u4e00-\u9fff]{2,}", optional.sub("", awards.TRIGGER.pattern))
     assert award_words and all(covered(w, "AWARD") for w in award_words), \
         [w for w in award_words if not covered(w, "AWARD")]
+
+
+def test_trigger_matcher_tags_whole_tokens_never_characters_inside_other_words(nlp):
+    """建 is a BUILD trigger, 元 a MONEY one, 获 an AWARD one: inside 建议, 元旦 and 收获 they are not."""
+    doc = nlp("代表们提出建议。元旦期间游客增加。今年秋粮喜获丰收，收获颇丰。")
+    tagged = {span.text for span in doc.spans["gwr_triggers"]}
+    assert not tagged & {"建议", "元旦", "收获"}, tagged
+    doc = nlp("完成投资7000余万元，建设项目顺利推进。")
+    labels = {(span.text, span.label_) for span in doc.spans["gwr_triggers"]}
+    assert any(label == "MONEY" and "万元" in text for text, label in labels), labels
+    assert any(label == "BUILD" for text, label in labels), labels

@@ -1,0 +1,151 @@
+"""Rules are data: every word list lives once, in a TOML lexicon file, and code compiles it.
+
+A lexicon is one file ``<name>.toml``: tables of word lists (and, under tables named ``patterns``,
+lists of regular-expression fragments for shapes a word list cannot say, such as ``\\d{1,2}月底前``).
+The built-in lexicons ship as package data in ``kg/lexicons/``; a folder named by ``--lexicon DIR``
+(or the ``GWR_KG_LEXICON`` environment variable, several folders joined by ``os.pathsep``) is looked
+in first, so a user edits a copy of one file without touching the package::
+
+    lex = load("projects")
+    lex.words("status.completed")        # ('建成', '投产', …) as written
+    lex.alt("status.completed")          # '(?:投入使用|建成|…)': escaped, longest first
+    lex.regex("patterns.deadline")       # '(?:\\d{1,2}月底前|…)': fragments joined as they are
+
+Keys are dotted paths into the file's tables. A missing file or key raises :class:`LexiconError`
+naming the file and the key, never a bare ``KeyError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+LEXICON_ENV = "GWR_KG_LEXICON"
+PACKAGE = "kg.lexicons"
+
+
+class LexiconError(LookupError):
+    """A lexicon file or key that does not exist, or a file that is not valid TOML."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    name: str
+    source: str  # the file it was read from, for messages
+    data: Mapping[str, Any] = field(repr=False)
+
+    def get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise LexiconError(f"{self.source}: no key {key!r} in lexicon {self.name!r}")
+            node = node[part]
+        return node
+
+    def has(self, key: str) -> bool:
+        try:
+            self.get(key)
+        except LexiconError:
+            return False
+        return True
+
+    def words(self, *keys: str) -> tuple[str, ...]:
+        """The words under one or more keys, in file order, each once."""
+        out: dict[str, None] = {}
+        for key in keys:
+            value = self.get(key)
+            if isinstance(value, Mapping):
+                raise LexiconError(f"{self.source}: {key!r} in lexicon {self.name!r} is a table, not a word list")
+            for word in value if isinstance(value, list) else [value]:
+                out.setdefault(str(word), None)
+        return tuple(out)
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.get(key)
+        if not isinstance(value, Mapping):
+            raise LexiconError(f"{self.source}: {key!r} in lexicon {self.name!r} is not a table")
+        return dict(value)
+
+    def alt(self, *keys: str) -> str:
+        """A non-capturing alternation of the words under ``keys``, escaped, longest first."""
+        return alternation(self.words(*keys))
+
+    def regex(self, *keys: str) -> str:
+        """A non-capturing alternation of the regular-expression fragments under ``keys``."""
+        return "(?:" + "|".join(self.words(*keys)) + ")"
+
+
+def alternation(words: Iterable[str]) -> str:
+    """``(?:a|b)`` of ``words`` escaped, longest first (so 投入使用 wins over 投入)."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(map(re.escape, unique)) + ")"
+
+
+def user_dirs() -> tuple[Path, ...]:
+    value = os.environ.get(LEXICON_ENV, "")
+    return tuple(Path(p) for p in value.split(os.pathsep) if p)
+
+
+def set_user_dirs(dirs: Iterable[Path | str]) -> None:
+    """Look in ``dirs`` first (``kg build --lexicon DIR``); the environment carries it to worker processes."""
+    dirs = [str(Path(d)) for d in dirs]
+    for d in dirs:
+        if not Path(d).is_dir():
+            raise LexiconError(f"{d}: lexicon folder not found")
+    if dirs:
+        os.environ[LEXICON_ENV] = os.pathsep.join(dirs)
+    else:
+        os.environ.pop(LEXICON_ENV, None)
+    _load.cache_clear()
+
+
+def _read(name: str, dirs: tuple[Path, ...]) -> tuple[str, bytes]:
+    for d in dirs:
+        path = d / f"{name}.toml"
+        if path.is_file():
+            return str(path), path.read_bytes()
+    ref = resources.files(PACKAGE) / f"{name}.toml"
+    if not ref.is_file():
+        raise LexiconError(f"no lexicon named {name!r} (looked in {', '.join(map(str, dirs)) or 'no user folder'} "
+                           f"and the package's {PACKAGE})")
+    return f"{PACKAGE}/{name}.toml", ref.read_bytes()
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, dirs: tuple[Path, ...]) -> Lexicon:
+    source, raw = _read(name, dirs)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"{source}: not a valid TOML lexicon ({exc})") from None
+    return Lexicon(name, source, data)
+
+
+def load(name: str) -> Lexicon:
+    """The lexicon ``name``: the user's copy if a lexicon folder holds one, else the package's."""
+    return _load(name, user_dirs())
+
+
+def names() -> list[str]:
+    """Every lexicon the package ships or a user folder adds."""
+    found = {p.name[:-5] for p in resources.files(PACKAGE).iterdir() if p.name.endswith(".toml")}
+    for d in user_dirs():
+        found |= {p.stem for p in d.glob("*.toml")}
+    return sorted(found)
+
+
+def fingerprint(lexicon_names: Iterable[str] | None = None) -> str:
+    """SHA-256 over the bytes of the lexicons in effect (for the extraction cache key)."""
+    digest = hashlib.sha256()
+    dirs = user_dirs()
+    for name in sorted(lexicon_names if lexicon_names is not None else names()):
+        source, raw = _read(name, dirs)
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+    return digest.hexdigest()
