@@ -14,8 +14,7 @@ from typing import Any, Iterable, Optional, Sequence
 from kg.model import Document, Extraction
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
 
-DEFAULT_INPUT = Path("seeds")
-DEFAULT_OUTPUT = Path("output")
+from kg.defaults import DEFAULT_INPUT, DEFAULT_OUTPUT  # noqa: E402,F401
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many reports
 
 
@@ -131,6 +130,7 @@ def extract_one(source: "Path | Document | Failure", config: ReadConfig = ReadCo
     if isinstance(source, Failure):
         return source
     path = source.path if isinstance(source, Document) else source
+    _use_lexicons(config)
     try:
         if isinstance(source, Document):
             from kg.pipeline import extract
@@ -141,6 +141,15 @@ def extract_one(source: "Path | Document | Failure", config: ReadConfig = ReadCo
         return Failure(exc.path, exc.reason)
     except Exception as exc:  # one broken report never costs the others their output
         return Failure(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _use_lexicons(config: ReadConfig) -> None:
+    """Point this process (a worker's too) at the build's lexicon folders (``--lexicon``)."""
+    from kg.lexicon import set_user_dirs, user_dirs
+
+    wanted = tuple(Path(d) for d in config.lexicon_dirs)
+    if wanted != user_dirs():
+        set_user_dirs(wanted)
 
 
 def _read_one(path: Path, config: ReadConfig) -> "Document | Failure":
@@ -321,6 +330,13 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
     from kg.registry import EXPORTERS
 
     started = time.perf_counter()
+    if config is not None and config.lexicon_dirs:
+        from kg.lexicon import LexiconError
+
+        try:
+            _use_lexicons(config)  # before cache keys are made: they hash the lexicons in effect
+        except LexiconError as exc:
+            raise BuildError(str(exc)) from None
     for fmt in formats:
         EXPORTERS.canonical(fmt.strip())  # an unknown format fails before any work is done
     result = BuildResult()

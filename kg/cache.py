@@ -4,9 +4,9 @@ The key of a report is a SHA-256 over
 
 - its bytes (the content hash the graph records as ``gwr:contentHash``) and its path (extractions name
   their file in ``Document.path`` and in warnings);
-- :data:`kg.EXTRACTOR_VERSION`, bumped by hand whenever extraction output may change;
-- a fingerprint of the code that extracts (the source of the modules listed in ``_CODE``), so a
-  working copy whose extractors were edited without a bump never reuses stale facts;
+- :data:`kg.EXTRACTOR_VERSION` and :func:`kg.fingerprint.fingerprint`: the extraction code, the
+  lexicons in effect (``--lexicon``) and every registered relation's modules, so an edited extractor
+  or word list never reuses stale facts;
 - the read options (:class:`kg.readers.ReadConfig`).
 
 Entries are pickles written atomically (a temporary file, then a rename) under
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -30,26 +29,13 @@ from kg.fsutil import atomic_open
 
 CACHE_DIRNAME = ".kg-cache"
 
-# Modules whose source decides what an Extraction holds (paths relative to the kg package).
-_CODE = ("model.py", "pipeline.py", "nlp.py", "normalize.py", "amounts.py", "geo.py", "textutil.py",
-         "resolve.py", "iri.py", "extract", "readers")
-
-
-@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 over kg.EXTRACTOR_VERSION and the source of the extraction code."""
+    """SHA-256 over kg.EXTRACTOR_VERSION and what extraction depends on (kg.fingerprint: the code, the
+    lexicons in effect, the registered relations' modules)."""
     import kg
+    from kg.fingerprint import fingerprint
 
-    root = Path(kg.__file__).parent
-    digest = hashlib.sha256(f"extractor {kg.EXTRACTOR_VERSION}\n".encode())
-    for name in _CODE:
-        target = root / name
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
-        for path in files:
-            if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return hashlib.sha256(f"extractor {kg.EXTRACTOR_VERSION}\n{fingerprint()}".encode()).hexdigest()
 
 
 class ExtractionCache:

@@ -21,7 +21,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = build(args.paths or [Path("seeds")], args.out, formats=args.format.split(","),
                    views=not args.no_views, strict=args.strict, progress=not args.quiet,
                    workers=args.workers, dask=args.dask, cache=False if args.no_cache else (args.cache or True),
-                   config=ReadConfig(max_bytes=args.max_bytes))
+                   config=ReadConfig(max_bytes=args.max_bytes,
+                                     lexicon_dirs=tuple(str(d) for d in args.lexicon or ())))
     print(result.summary())
     return EXIT_OK if result.ok and result.reports else EXIT_FAILED
 
@@ -98,7 +99,9 @@ def _default_max_bytes() -> int:
 
 
 def _ontology_file(name: str) -> Path:
-    return Path(__file__).resolve().parent.parent / "ontology" / name
+    from kg.defaults import data_dir
+
+    return data_dir("ontology") / name
 
 
 def _positive_int(text: str) -> int:
@@ -179,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "tcp://10.0.0.5:8786; needs gwr-kg[dask]); the graph is written here")
     b.add_argument("--cache", type=Path, metavar="DIR",
                    help="reuse extractions of unchanged reports from DIR (default: OUT/.kg-cache)")
+    b.add_argument("--lexicon", type=Path, action="append", metavar="DIR",
+                   help="a folder of edited lexicon files (kg/lexicons/*.toml copies), looked in before the "
+                        "package's own; repeatable")
     b.add_argument("--no-cache", action="store_true", help="extract every report again; read and write no cache")
 
     q = parsers["query"]

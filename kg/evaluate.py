@@ -58,8 +58,21 @@ __all__ = [
     "format_errors", "display_width", "format_rows", "pad",
 ]
 
-#: The scored relations, in report order.
+#: The built-in scored relations (gold ``rel`` values), in report order; relations that outside packages
+#: register with an evaluation query are scored after them (:func:`scored_relations`).
 RELATIONS = ("undertakes", "invests", "receivesAward", "indicator")
+
+
+def _plugin_specs() -> dict:
+    """gold rel → EvalSpec of the registered relations scored by their own query (outside plugins)."""
+    from kg.relation import relations
+
+    return {r.evaluation.gold_rel: r.evaluation for r in relations()
+            if r.evaluation is not None and r.evaluation.query and r.evaluation.gold_rel not in RELATIONS}
+
+
+def scored_relations() -> tuple[str, ...]:
+    return RELATIONS + tuple(_plugin_specs())
 #: Meta fields scored for accuracy (speaker_title only when both sides give one).
 META_FIELDS = ("district", "city", "province", "speaker", "date", "review_year", "plan_year")
 OPTIONAL_META_FIELDS = ("speaker_title",)
@@ -182,7 +195,7 @@ class Predictions:
 
     district: str
     metas: list[dict] = field(default_factory=list)
-    facts: dict[str, list[dict]] = field(default_factory=lambda: {rel: [] for rel in RELATIONS})
+    facts: dict[str, list[dict]] = field(default_factory=lambda: {rel: [] for rel in scored_relations()})
 
 
 def load_gold(gold_dir: Union[str, Path]) -> dict[str, GoldReport]:
@@ -200,7 +213,8 @@ def load_gold(gold_dir: Union[str, Path]) -> dict[str, GoldReport]:
     reports: dict[str, GoldReport] = {}
     for path in files:
         meta: Optional[dict] = None
-        facts: dict[str, list[dict]] = {rel: [] for rel in RELATIONS}
+        facts: dict[str, list[dict]] = {rel: [] for rel in scored_relations()}
+        required = {**_REQUIRED, **{rel: ("subject", "object") for rel in _plugin_specs()}}
         with path.open(encoding="utf-8-sig") as fh:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
@@ -213,9 +227,9 @@ def load_gold(gold_dir: Union[str, Path]) -> dict[str, GoldReport]:
                 if not isinstance(obj, dict):
                     raise ValueError(f"{where}: expected a JSON object, got {type(obj).__name__}")
                 rel = obj.get("rel")
-                if rel not in _REQUIRED:
-                    raise ValueError(f"{where}: unknown rel {rel!r} (expected one of {', '.join(_REQUIRED)})")
-                missing = [k for k in _REQUIRED[rel] if obj.get(k) in (None, "")]
+                if rel not in required:
+                    raise ValueError(f"{where}: unknown rel {rel!r} (expected one of {', '.join(required)})")
+                missing = [k for k in required[rel] if obj.get(k) in (None, "")]
                 if missing:
                     raise ValueError(f"{where}: {rel} line lacks {', '.join(missing)}")
                 if rel == "indicator":
@@ -406,6 +420,10 @@ def predictions_from_graph(graph: "Graph") -> dict[str, Predictions]:
             num = _number(value)
             if num is not None:
                 of(row.district).facts["indicator"].append({**base, "measure": measure, "value": num})
+
+    for rel, spec in _plugin_specs().items():
+        for row in graph.query(spec.query):
+            of(row.district).facts[rel].append({"rel": rel, "subject": str(row.subject), "object": str(row.object)})
     return out
 
 
@@ -454,6 +472,9 @@ def _item(rel: str, line: Mapping[str, Any]) -> _Item:
                       line["measure"]), (), value,
                      f"{line['subject']} {line['indicator']} {year} {line['kind']} {line['measure']}={_fmt_num(value)}",
                      ev)
+    if rel in _plugin_specs():  # an outside relation: subject and object names, matched like awards
+        return _Item((), (normalize_name(line["subject"]), normalize_name(line["object"])), None,
+                     f"{line['subject']} → {line['object']}", ev)
     raise ValueError(f"unknown relation {rel!r}")
 
 
@@ -727,7 +748,7 @@ def score_report(gold: GoldReport, pred: Optional[Predictions], report: str = ""
     relations: dict[str, RelationScores] = {}
     misses: list[ErrorItem] = []
     alarms: list[ErrorItem] = []
-    for rel in RELATIONS:
+    for rel in scored_relations():
         golds = _collapse(rel, gold.facts.get(rel, []), sort=False)
         preds = _collapse(rel, pred.facts.get(rel, []) if pred else [], sort=True)
         result = {}
@@ -784,9 +805,9 @@ def evaluate(gold_dir: Union[str, Path, Mapping[str, GoldReport]], graph: Union[
         misses += m
         alarms += a
 
-    relations = {rel: RelationScores() for rel in RELATIONS}
+    relations = {rel: RelationScores() for rel in scored_relations()}
     for result in per_report.values():
-        for rel in RELATIONS:
+        for rel in scored_relations():
             relations[rel] = relations[rel] + result.relations[rel]
 
     counts: dict[str, list[int]] = {}
@@ -800,7 +821,7 @@ def evaluate(gold_dir: Union[str, Path, Mapping[str, GoldReport]], graph: Union[
     total = sum(c[1] for c in counts.values())
     meta_overall = sum(c[0] for c in counts.values()) / total if total else 1.0
 
-    order_rel = {rel: i for i, rel in enumerate(RELATIONS)}
+    order_rel = {rel: i for i, rel in enumerate(scored_relations())}
     misses.sort(key=lambda e: order_rel[e.relation])  # stable: report order, then gold order
     alarms.sort(key=lambda e: order_rel[e.relation])
     unscored = sorted(label for label in predictions if _clean(label) not in scored)
@@ -811,161 +832,38 @@ def evaluate(gold_dir: Union[str, Path, Mapping[str, GoldReport]], graph: Union[
 # gold answers as RDF
 
 
-def _mint(kind: str, *parts: object) -> str:
-    """Instance IRI ``https://w3id.org/gwr/id/<kind>/<sha256-hex-16>`` (docs/MODEL.md)."""
-    from kg.iri import mint
+def gold_extraction(report: GoldReport):
+    """A gold report as an :class:`kg.model.Extraction`: its meta line as the report's meta and each
+    fact line turned into its relation's fact (``EvalSpec.from_gold``), so that the gold answers go
+    through the same resolver and mapper as extracted facts."""
+    from kg.model import Document, Extraction, Meta
+    from kg.relation import relations
 
-    return mint(kind, *parts)
+    meta = report.meta
+    district = _clean(meta.get("district") or "")
+    m = Meta(district=district or None, city=_str(meta.get("city")), province=_str(meta.get("province")),
+             speaker=_clean(str(meta["speaker"])) if meta.get("speaker") else None,
+             speaker_title=_str(meta.get("speaker_title")), date=_str(meta.get("date")),
+             review_year=_int(meta.get("review_year")), plan_year=_int(meta.get("plan_year")))
+    facts: dict[str, list] = {}
+    for rel in relations():
+        spec = rel.evaluation
+        if spec is None or spec.from_gold is None:
+            continue
+        made = (spec.from_gold(line, district) for line in report.facts.get(spec.gold_rel, []))
+        facts[rel.name] = [f for f in made if f is not None]
+    doc = Document(path=str(report.path), name=report.name, text="", raw_sha256="")
+    return Extraction(document=doc, meta=m, facts=facts)
 
 
 def gold_to_graph(gold_dir: Union[str, Path, Mapping[str, GoldReport]]) -> "Graph":
-    """The gold answers as an RDF graph following docs/MODEL.md (what a perfect ``kg build`` would write).
-
-    Each gold file becomes a gwr:Report (``dcterms:source`` = the gold file name; no content hash, as
-    there is no text). Projects are scoped to the report's district; an invests line whose project has
-    no undertakes line still gets a gwr:undertakes triple (the contract joins amounts to districts that
-    way). Every undertakes / invests / receivesAward triple has an rdf:Statement with the gold evidence.
-    """
-    from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, PROV, SKOS
+    """The gold answers as the RDF graph a perfect ``kg build`` would write: each gold report becomes
+    an extraction (:func:`gold_extraction`) mapped by :func:`kg.rdf.build_graph`, the mapper of every
+    build (``dcterms:source`` is the gold file's name; there is no text, so no content hash)."""
+    from kg.rdf import build_graph
 
     gold = gold_dir if isinstance(gold_dir, Mapping) else load_gold(gold_dir)
-    G = Namespace(GWR)
-    g = Graph()
-    for prefix, ns in (("gwr", G), ("id", Namespace(_DATA)), ("prov", PROV), ("dcterms", DCTERMS),
-                       ("skos", SKOS), ("rdfs", RDFS), ("rdf", RDF), ("xsd", XSD)):
-        g.bind(prefix, ns, override=True, replace=True)
-
-    labelled: set = set()
-
-    def entity(iri: str, cls: Optional[URIRef], label: str) -> URIRef:
-        node = URIRef(iri)
-        if cls is not None:
-            g.add((node, RDF.type, cls))
-        if node not in labelled:
-            labelled.add(node)
-            g.add((node, RDFS.label, Literal(_SPACE_RE.sub("", label), lang="zh")))
-        return node
-
-    def dec(value: Any) -> Literal:
-        return Literal(Decimal(str(value)), datatype=XSD.decimal)
-
-    def integer(value: Any) -> Literal:
-        return Literal(int(value), datatype=XSD.integer)
-
-    def statement(s: URIRef, p: URIRef, o: URIRef, report: URIRef, line: Mapping[str, Any]) -> None:
-        g.add((s, p, o))
-        st = URIRef(_mint("stmt", s, p, o, report))
-        if (st, RDF.type, RDF.Statement) in g:
-            return
-        for triple in ((RDF.type, RDF.Statement), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o),
-                       (PROV.wasDerivedFrom, report)):
-            g.add((st, *triple))
-        if line.get("evidence"):
-            g.add((st, G.evidence, Literal(line["evidence"], lang="zh")))
-        if _int(line.get("year")) is not None:
-            g.add((st, G.year, integer(_int(line["year"]))))
-
-    for name in sorted(gold):
-        rep = gold[name]
-        meta = rep.meta
-        dname = _clean(meta["district"])
-        report = entity(_mint("report", name), G.Report,
-                        f"{dname}{meta.get('plan_year') or ''}年政府工作报告" if meta.get("plan_year") else name)
-        g.add((report, DCTERMS.source, Literal(rep.path.name)))
-        if meta.get("date"):
-            g.add((report, DCTERMS.date, Literal(str(meta["date"]), datatype=XSD.date)))
-        for fld, prop in (("review_year", G.reviewYear), ("plan_year", G.planYear)):
-            if _int(meta.get(fld)) is not None:
-                g.add((report, prop, integer(_int(meta[fld]))))
-        province_name, city_name = meta.get("province"), meta.get("city")
-        district = entity(_mint("district", province_name, city_name, dname), G.District, dname)
-        g.add((report, G.about, district))
-        province = None
-        if province_name:
-            province = entity(_mint("province", province_name), G.Province, province_name)
-            g.add((district, G.inProvince, province))
-        if city_name:
-            city = entity(_mint("city", province_name, city_name), G.City, city_name)
-            g.add((district, G.inCity, city))
-            if province is not None:
-                g.add((city, G.inProvince, province))
-        if meta.get("speaker"):
-            person = entity(_mint("person", district, _clean(meta["speaker"])), G.Person, meta["speaker"])
-            g.add((report, G.deliveredBy, person))
-            if meta.get("speaker_title"):
-                g.add((person, G.position, Literal(meta["speaker_title"], lang="zh")))
-
-        projects: dict[str, URIRef] = {}
-
-        def project(label: str) -> URIRef:
-            key = normalize_name(label)
-            if key not in projects:
-                projects[key] = entity(_mint("project", district, key), G.Project, label)
-            return projects[key]
-
-        for line in rep.facts.get("undertakes", []):
-            node = project(line["object"])
-            status = str(line.get("status") or "unknown")
-            if status in _STATUS.values() and (node, G.projectStatus, None) not in g:
-                g.add((node, G.projectStatus, G[status.capitalize()]))
-                if _int(line.get("year")) is not None:
-                    g.add((node, G.statusYear, integer(_int(line["year"]))))
-            statement(district, G.undertakes, node, report, line)
-
-        kinds = {v: k for k, v in _INVEST_KIND.items()}
-        for line in rep.facts.get("invests", []):
-            node = project(line["subject"])
-            if (district, G.undertakes, node) not in g:
-                statement(district, G.undertakes, node, report, line)
-            currency = str(line.get("currency") or "CNY").upper()
-            kind = kinds.get(str(line.get("kind") or "other"), "OtherAmount")
-            value = line["amount_yuan"]
-            text = line.get("amount_text") or f"{value}{'元' if currency == 'CNY' else ' ' + currency}"
-            amount = entity(_mint("amount", report, normalize_name(line["subject"]), kind, _number(value), currency),
-                            G.MonetaryAmount, text)
-            g.add((amount, G.amount, dec(value)))
-            g.add((amount, G.currency, Literal(currency)))
-            if currency == "CNY":
-                g.add((amount, G.amountInYuan, dec(value)))
-            g.add((amount, G.investmentKind, G[kind]))
-            g.add((amount, G.amountText, Literal(text)))
-            statement(node, G.invests, amount, report, line)
-
-        for line in rep.facts.get("receivesAward", []):
-            award = entity(_mint("award", normalize_name(line["object"])), G.Award, line["object"])
-            rtype = str(line.get("subject_type") or "Other")
-            rname = _clean(line["subject"])
-            if rtype == "District" and rname == dname:
-                recipient = district
-            elif rtype == "Project":
-                recipient = project(line["subject"])
-            else:
-                cls = G.Organization if rtype == "Other" else G[rtype]
-                recipient = entity(_mint("org", district, normalize_name(line["subject"])), cls, line["subject"])
-            if recipient != district:
-                g.add((recipient, G.locatedIn, district))
-            statement(recipient, G.receivesAward, award, report, line)
-
-        for line in rep.facts.get("indicator", []):
-            indicator = entity(_mint("indicator", line["indicator"]), G.Indicator, line["indicator"])
-            year, kind = _int(line["year"]), _OBS_KIND_IRI[line["kind"]]
-            obs = entity(_mint("obs", report, line["indicator"], year, kind), G.IndicatorObservation,
-                         f"{dname}{year}年{line['indicator']}（{'目标' if kind == 'Target' else '实际'}）")
-            if (obs, G.indicator, None) not in g:
-                g.add((obs, G.indicator, indicator))
-                g.add((obs, G.year, integer(year)))
-                g.add((obs, G.observationKind, G[kind]))
-                g.add((obs, PROV.wasDerivedFrom, report))
-                if line.get("evidence"):
-                    g.add((obs, G.evidence, Literal(line["evidence"], lang="zh")))
-                g.add((district, G.hasObservation, obs))
-            prop = G.growthPercent if line["measure"] == "growth_pct" else G.amountInYuan
-            g.add((obs, prop, dec(line["value"])))
-    return g
-
-
-_OBS_KIND_IRI = {"actual": "Actual", "target": "Target"}
+    return build_graph([gold_extraction(gold[name]) for name in sorted(gold)])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -985,7 +883,7 @@ def _score_row(label: Sequence[str], s: RelationScores) -> list[str]:
 def format_table(evaluation: Evaluation, *, per_report: bool = False) -> str:
     """Plain-text table: per relation gold, pred, TP, lenient P/R/F1 and strict F1; a meta line."""
     header = ["relation", "gold", "pred", "TP", "P", "R", "F1", "strict F1"]
-    rows = [_score_row([rel], evaluation.relations[rel]) for rel in RELATIONS]
+    rows = [_score_row([rel], evaluation.relations[rel]) for rel in scored_relations()]
     rows.append(_score_row(["all"], evaluation.overall))
     parts = [format_rows(header, rows)]
     fields = ", ".join(f"{f} {_f(a)}" for f, a in evaluation.meta_accuracy.items())
@@ -998,7 +896,7 @@ def format_table(evaluation: Evaluation, *, per_report: bool = False) -> str:
         parts.append("not scored (no gold report): " + ", ".join(evaluation.unscored_districts))
     if per_report:
         rrows = [_score_row([name, r.district, rel], r.relations[rel])
-                 for name, r in evaluation.per_report.items() for rel in RELATIONS]
+                 for name, r in evaluation.per_report.items() for rel in scored_relations()]
         parts.append("")
         parts.append(format_rows(["report", "district", *header], rrows))
         for name, r in evaluation.per_report.items():
@@ -1024,7 +922,7 @@ def _shorten(text: str, width: int) -> str:
 def format_errors(evaluation: Evaluation, n: int) -> str:
     """Up to ``n`` misses and ``n`` false alarms per relation (lenient matching), with evidence."""
     lines: list[str] = []
-    for rel in RELATIONS:
+    for rel in scored_relations():
         misses = [e for e in evaluation.misses if e.relation == rel]
         alarms = [e for e in evaluation.false_alarms if e.relation == rel]
         lines.append(f"{rel}: {len(misses)} missed, {len(alarms)} false alarms")

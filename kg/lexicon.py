@@ -11,7 +11,8 @@ in first, so a user edits a copy of one file without touching the package::
     lex.alt("status.completed")          # '(?:投入使用|建成|…)': escaped, longest first
     lex.regex("patterns.deadline")       # '(?:\\d{1,2}月底前|…)': fragments joined as they are
 
-Keys are dotted paths into the file's tables. A missing file or key raises :class:`LexiconError`
+A relation from another package names its own lexicon as ``"package:name"`` (``package/name.toml``);
+a user folder still overrides it by ``name.toml``. Keys are dotted paths into the file's tables. A missing file or key raises :class:`LexiconError`
 naming the file and the key, never a bare ``KeyError``.
 """
 
@@ -107,15 +108,18 @@ def set_user_dirs(dirs: Iterable[Path | str]) -> None:
 
 
 def _read(name: str, dirs: tuple[Path, ...]) -> tuple[str, bytes]:
+    # "package:name" is a lexicon another package ships (an outside relation's): package/name.toml.
+    package, _, name = name.rpartition(":")
     for d in dirs:
         path = d / f"{name}.toml"
         if path.is_file():
             return str(path), path.read_bytes()
-    ref = resources.files(PACKAGE) / f"{name}.toml"
+    package = package or PACKAGE
+    ref = resources.files(package) / f"{name}.toml"
     if not ref.is_file():
         raise LexiconError(f"no lexicon named {name!r} (looked in {', '.join(map(str, dirs)) or 'no user folder'} "
-                           f"and the package's {PACKAGE})")
-    return f"{PACKAGE}/{name}.toml", ref.read_bytes()
+                           f"and the package {package})")
+    return f"{package}/{name}.toml", ref.read_bytes()
 
 
 @lru_cache(maxsize=None)
@@ -142,10 +146,15 @@ def names() -> list[str]:
 
 
 def fingerprint(lexicon_names: Iterable[str] | None = None) -> str:
-    """SHA-256 over the bytes of the lexicons in effect (for the extraction cache key)."""
+    """SHA-256 over the bytes of the lexicons in effect (for the extraction cache key): every lexicon
+    the package ships or a user folder holds, and those the registered relations name."""
     digest = hashlib.sha256()
     dirs = user_dirs()
-    for name in sorted(lexicon_names if lexicon_names is not None else names()):
+    if lexicon_names is None:
+        from kg.relation import relations
+
+        lexicon_names = set(names()) | {r.lexicon for r in relations() if r.lexicon}
+    for name in sorted(lexicon_names):
         source, raw = _read(name, dirs)
         digest.update(name.encode() + b"\0" + raw + b"\0")
     return digest.hexdigest()

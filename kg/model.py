@@ -97,20 +97,25 @@ class IndicatorMention:
 
 @dataclass
 class Extraction:
-    """Everything extracted from one report."""
+    """Everything extracted from one report: its meta facts and, per registered relation (by its name,
+    e.g. ``projects``), the facts that relation's extractor found."""
 
     document: Document
     meta: Meta
-    projects: list[ProjectMention] = field(default_factory=list)
-    investments: list[InvestmentMention] = field(default_factory=list)
-    awards: list[AwardMention] = field(default_factory=list)
-    indicators: list[IndicatorMention] = field(default_factory=list)
+    facts: dict[str, list] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
+    def __getattr__(self, name: str) -> list:
+        # ex.projects is ex.facts["projects"]: a relation's facts by its name (empty when it found none).
+        facts = self.__dict__.get("facts", {})
+        if name in facts:
+            return facts[name]
+        if not name.startswith("_"):
+            from kg.registry import RELATIONS
+
+            if name in RELATIONS:
+                return []
+        raise AttributeError(f"{type(self).__name__!s} has no attribute or relation {name!r}")
+
     def counts(self) -> dict[str, int]:
-        return {
-            "projects": len(self.projects),
-            "investments": len(self.investments),
-            "awards": len(self.awards),
-            "indicators": len(self.indicators),
-        }
+        return {name: len(facts) for name, facts in self.facts.items()}

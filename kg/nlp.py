@@ -11,8 +11,10 @@
   construction verbs, money units) in ``doc.spans["gwr_triggers"]``; extractors read only the
   sentences holding their kind of trigger (:func:`sentences_with`).
 
-The extractors (:data:`kg.registry.EXTRACTORS`) then read the processed ``Doc``: its sentences with
-their sections and character offsets, and the trigger spans.
+- ``gwr_meta`` — the report's own facts (district, years …) in ``doc._.gwr_meta``;
+- ``gwr_relation`` (one per registered relation, :mod:`kg.relation`) — the relation's extractor, built
+  once from its lexicon, reading the processed ``Doc`` (sentences with their sections and character
+  offsets, trigger spans) and leaving its facts in ``doc._.gwr_facts[name]``.
 
 The pipeline is built once per process (:func:`get_nlp`); jieba's dictionary loads on first use.
 """
@@ -20,6 +22,7 @@ The pipeline is built once per process (:func:`get_nlp`); jieba's dictionary loa
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -37,6 +40,8 @@ def _register_extensions() -> None:
         Doc.set_extension("gwr_sentences", default=None)
         Doc.set_extension("gwr_review_year", default=None)
         Doc.set_extension("gwr_plan_year", default=None)
+        Doc.set_extension("gwr_meta", default=None)
+        Doc.set_extension("gwr_facts", default=None)
         Span.set_extension("section", default=None)
         Span.set_extension("heading", default=None)
 
@@ -175,16 +180,64 @@ def sentences_with(doc: Doc, label: str) -> list[Sentence]:
     return out
 
 
-@lru_cache(maxsize=1)
-def get_nlp() -> Language:
-    """The shared pipeline: jieba tokenizer, sentence and section components, trigger matcher."""
+@Language.factory("gwr_meta")
+def make_meta(nlp: Language, name: str) -> "MetaComponent":
+    return MetaComponent()
+
+
+class MetaComponent:
+    """The report's own facts (:func:`kg.extract.meta.extract_meta`) in ``doc._.gwr_meta``: relation
+    components read the district and the years from it."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from kg.extract.meta import extract_meta
+
+        doc._.gwr_meta = extract_meta(doc.text, doc._.gwr_review_year, doc._.gwr_plan_year)
+        doc._.gwr_facts = {}
+        return doc
+
+
+@Language.factory("gwr_relation", default_config={"relation": ""})
+def make_relation_component(nlp: Language, name: str, relation: str) -> "RelationComponent":
+    return RelationComponent(relation)
+
+
+class RelationComponent:
+    """Runs one relation's extractor (built once from its lexicon) and keeps its facts in
+    ``doc._.gwr_facts[relation]``."""
+
+    def __init__(self, relation: str):
+        from kg.relation import relation as lookup
+
+        self.relation = lookup(relation)
+        self.extractor = self.relation.make_extractor()
+
+    def __call__(self, doc: Doc) -> Doc:
+        from kg.extract.base import Context
+
+        doc._.gwr_facts[self.relation.name] = list(self.extractor.extract(doc, Context(doc._.gwr_meta)))
+        return doc
+
+
+def get_nlp(relations: Optional[tuple[str, ...]] = None) -> Language:
+    """The shared pipeline: jieba tokenizer, sentences, sections, triggers, meta, then one component per
+    relation (every registered relation unless ``relations`` names some). Built once per process for
+    each set of relations and lexicon folders."""
+    from kg.lexicon import user_dirs
+    from kg.relation import names
+
+    return _build_nlp(tuple(relations) if relations is not None else tuple(names()), user_dirs())
+
+
+@lru_cache(maxsize=4)
+def _build_nlp(relations: tuple[str, ...], _lexicon_dirs: tuple) -> Language:
     import logging
 
     import jieba
     import spacy
 
     jieba.setLogLevel(logging.WARNING)
-    for words in trigger_words().values():
+    for words in (*trigger_words().values(), *trigger_affixes().values()):
         for word in words:
             if len(word) > 1:
                 jieba.add_word(word)
@@ -192,4 +245,7 @@ def get_nlp() -> Language:
     nlp.add_pipe("gwr_sentences")
     nlp.add_pipe("gwr_sections")
     nlp.add_pipe("gwr_triggers")
+    nlp.add_pipe("gwr_meta")
+    for name in relations:
+        nlp.add_pipe("gwr_relation", name=f"gwr_relation_{name}", config={"relation": name})
     return nlp

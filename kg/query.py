@@ -18,8 +18,9 @@ from typing import Optional
 
 from kg.textutil import format_rows
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-DEFAULT_GRAPH = Path("output/graph.ttl")
+from kg.defaults import DEFAULT_GRAPH, queries_dir  # noqa: E402
+
+QUERIES_DIR = queries_dir()
 
 
 class QueryError(Exception):

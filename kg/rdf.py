@@ -16,7 +16,7 @@ from kg import __version__
 from kg.iri import DATA, ONTOLOGY, mint, mint_code
 from kg.model import Evidence, Extraction
 from kg.normalize import normalize_name
-from kg.resolve import Names, award_key, org_key, project_key
+from kg.resolve import Entities, Names, district_of
 
 GWR = Namespace(ONTOLOGY)
 SCHEMA = Namespace("https://schema.org/")
@@ -34,180 +34,152 @@ def new_graph() -> Graph:
     return graph
 
 
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+class ReportMapper:
+    """Maps one report to its own graph: the report and its district, then each relation's facts.
 
+    Identity is decided before (:func:`kg.resolve.resolve`): the mapper looks entities up in
+    ``entities`` and writes their classes and labels once at the end; it mints only the nodes that
+    are values of one report (statements, amounts, observations).
+    """
 
-def _decimal(value: Decimal) -> Literal:
-    return Literal(value, datatype=XSD.decimal)
+    def __init__(self, extraction: Extraction, entities: Entities):
+        self.g = new_graph()
+        self.extraction = extraction
+        self.entities = entities
+        doc = extraction.document
+        self.report = URIRef(mint("report", doc.name))
+        self.district = URIRef(entities.district_iri)
+        self.district_name = entities.district_name
+        self._labels: dict[URIRef, Names] = {}
 
+    # helpers for relation mappers ------------------------------------------------------------------
+    def node(self, iri: str) -> URIRef:
+        return URIRef(iri)
 
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+    def label(self, node: URIRef, text: str) -> None:
+        """A label for a node the mapper itself mints (an amount, an observation): the first one wins."""
+        self._labels.setdefault(node, Names()).add("", text)
 
+    def has(self, triple) -> bool:
+        return triple in self.g
 
-class _Builder:
-    """Adds one report's facts to a graph."""
-
-    def __init__(self, graph: Graph):
-        self.g = graph
-        self.labels: dict[URIRef, Names] = {}
-
-    # entities --------------------------------------------------------------------------------
-    def entity(self, iri: str, types: Iterable[URIRef], label: str) -> URIRef:
-        node = URIRef(iri)
-        for t in types:
-            self.g.add((node, RDF.type, t))
-        self.labels.setdefault(node, Names()).add("", label)
-        return node
-
-    def finish_labels(self) -> None:
-        for node, names in self.labels.items():
-            if not names._forms:
-                continue
-            self.g.remove((node, RDFS.label, None))
-            self.g.add((node, RDFS.label, zh(names.label(""))))
-            for alt in names.alt_labels(""):
-                self.g.add((node, SKOS.altLabel, zh(alt)))
-
-    def statement(self, s: URIRef, p: URIRef, o: URIRef, report: URIRef, ev: Evidence,
-                  year: Optional[int] = None) -> None:
+    def add(self, s, p, o) -> None:
         self.g.add((s, p, o))
-        st = URIRef(mint("stmt", s, p, o, report))
+
+    def statement(self, s: URIRef, p: URIRef, o: URIRef, ev: Evidence, year: Optional[int] = None) -> None:
+        """``s p o`` and its reified statement: the report and the sentence it came from."""
+        self.g.add((s, p, o))
+        st = URIRef(mint("stmt", s, p, o, self.report))
         if (st, RDF.type, RDF.Statement) in self.g:
             return  # the first sentence that says it is its evidence
         self.g.add((st, RDF.type, RDF.Statement))
         self.g.add((st, RDF.subject, s))
         self.g.add((st, RDF.predicate, p))
         self.g.add((st, RDF.object, o))
-        self._provenance(st, report, ev)
+        self.provenance(st, ev)
         if year is not None:
-            self.g.add((st, GWR.year, _int(year)))
+            self.g.add((st, GWR.year, integer(year)))
 
-    def _provenance(self, node: URIRef, report: URIRef, ev: Evidence) -> None:
-        self.g.add((node, PROV.wasDerivedFrom, report))
+    def provenance(self, node: URIRef, ev: Evidence) -> None:
+        self.g.add((node, PROV.wasDerivedFrom, self.report))
         self.g.add((node, GWR.evidence, zh(ev.sentence)))
-        self.g.add((node, GWR.charStart, _int(ev.start)))
-        self.g.add((node, GWR.charEnd, _int(ev.end)))
+        self.g.add((node, GWR.charStart, integer(ev.start)))
+        self.g.add((node, GWR.charEnd, integer(ev.end)))
 
-    # one report ------------------------------------------------------------------------------
-    def add(self, ex: Extraction) -> URIRef:
-        g, meta, doc = self.g, ex.meta, ex.document
-        report = URIRef(mint("report", doc.name))
+    # the report itself -----------------------------------------------------------------------------
+    def map_meta(self) -> None:
+        g, meta, doc, report = self.g, self.extraction.meta, self.extraction.document, self.report
         g.add((report, RDF.type, GWR.Report))
         g.add((report, DCTERMS.source, Literal(doc.name + _suffix(doc.path))))
-        g.add((report, GWR.contentHash, Literal(doc.raw_sha256)))
+        if doc.raw_sha256:
+            g.add((report, GWR.contentHash, Literal(doc.raw_sha256)))
         title = (f"{normalize_name(meta.district or '') or normalize_name(doc.name)}{meta.plan_year}年政府工作报告"
                  if meta.plan_year else normalize_name(doc.name) or doc.raw_sha256[:12])
-        self.entity(str(report), (), title)
+        self.label(report, title)
         if meta.date:
             g.add((report, DCTERMS.date, Literal(meta.date, datatype=XSD.date)))
         if meta.review_year:
-            g.add((report, GWR.reviewYear, _int(meta.review_year)))
+            g.add((report, GWR.reviewYear, integer(meta.review_year)))
         if meta.plan_year:
-            g.add((report, GWR.planYear, _int(meta.plan_year)))
-
-        district_name = normalize_name(meta.district or "") or normalize_name(doc.name) or doc.raw_sha256[:12]
+            g.add((report, GWR.planYear, integer(meta.plan_year)))
+        district = self.district
         if meta.division_code:
-            district = self.entity(mint_code("district", meta.division_code), (GWR.District,), district_name)
             g.add((district, GWR.divisionCode, Literal(meta.division_code)))
-        else:
-            district = self.entity(mint("district", meta.province, meta.city, district_name), (GWR.District,),
-                                   district_name)
         g.add((report, GWR.about, district))
-        province = None
-        if meta.province and normalize_name(meta.province):
-            code = meta.division_code[:2] + "0000" if meta.division_code else None
-            province = self.entity(mint_code("province", code) if code else mint("province", meta.province),
-                                   (GWR.Province,), meta.province)
+        ents = self.entities
+        province = URIRef(ents.get("province", "")) if ents.has("province", "") else None
+        if province is not None:
             g.add((district, GWR.inProvince, province))
-            if code:
-                g.add((province, GWR.divisionCode, Literal(code)))
-        if meta.city and normalize_name(meta.city):
-            code = meta.division_code[:4] + "00" if meta.division_code else None
-            if code and code.endswith("0000"):
-                code = None
-            city = self.entity(mint_code("city", code) if code else mint("city", meta.province, meta.city),
-                               (GWR.City,), meta.city)
+            if meta.division_code:
+                g.add((province, GWR.divisionCode, Literal(meta.division_code[:2] + "0000")))
+        if ents.has("city", ""):
+            city = URIRef(ents.get("city", ""))
             g.add((district, GWR.inCity, city))
-            if code:
+            code = meta.division_code[:4] + "00" if meta.division_code else None
+            if code and not code.endswith("0000"):
                 g.add((city, GWR.divisionCode, Literal(code)))
             if province is not None:
                 g.add((city, GWR.inProvince, province))
-        if meta.speaker and normalize_name(meta.speaker):
-            person = self.entity(mint("person", district, meta.speaker), (GWR.Person,), meta.speaker)
+        if ents.has("person", "speaker"):
+            person = URIRef(ents.get("person", "speaker"))
             g.add((report, GWR.deliveredBy, person))
             if meta.speaker_title:
                 g.add((person, GWR.position, zh(meta.speaker_title)))
 
-        projects: dict[str, URIRef] = {}
+    def finish(self) -> Graph:
+        """Write every entity's classes and labels (the first surface form is the label)."""
+        for node in self.entities.nodes.values():
+            ref = URIRef(node.iri)
+            for t in node.types:
+                self.g.add((ref, RDF.type, GWR[t]))
+            if node.names._forms:
+                self.g.add((ref, RDFS.label, zh(node.names.label(""))))
+                for alt in node.names.alt_labels(""):
+                    self.g.add((ref, SKOS.altLabel, zh(alt)))
+        for ref, names in self._labels.items():
+            if names._forms:
+                self.g.add((ref, RDFS.label, zh(names.label(""))))
+                for alt in names.alt_labels(""):
+                    self.g.add((ref, SKOS.altLabel, zh(alt)))
+        return self.g
 
-        def project(name: str) -> URIRef:
-            k = project_key(name)
-            if k not in projects:
-                projects[k] = self.entity(mint("project", district, k), (GWR.Project,), k)
-            self.labels[projects[k]].add("", k)
-            return projects[k]
 
-        # A name that normalizes to nothing names no entity (every entity needs a label).
-        for pm in (p for p in ex.projects if project_key(p.name)):
-            node = project(pm.name)
-            self.labels[node].add("", pm.surface)
-            if pm.status and (node, GWR.projectStatus, None) not in g:
-                g.add((node, GWR.projectStatus, GWR[pm.status]))
-                if pm.year:
-                    g.add((node, GWR.statusYear, _int(pm.year)))
-            self.statement(district, GWR.undertakes, node, report, pm.evidence, pm.year)
+def resolve_meta(extraction: Extraction, entities: Entities) -> None:
+    """The places and the speaker of a report (the district itself is the Entities' own)."""
+    meta = extraction.meta
+    entities.add("district", "", entities.district_iri, type_="District", surface=entities.district_name)
+    code = meta.division_code
+    if meta.province and normalize_name(meta.province):
+        pcode = code[:2] + "0000" if code else None
+        entities.add("province", "", mint_code("province", pcode) if pcode else mint("province", meta.province),
+                     type_="Province", surface=meta.province)
+    if meta.city and normalize_name(meta.city):
+        ccode = code[:4] + "00" if code else None
+        if ccode and ccode.endswith("0000"):
+            ccode = None
+        entities.add("city", "", mint_code("city", ccode) if ccode else mint("city", meta.province, meta.city),
+                     type_="City", surface=meta.city)
+    if meta.speaker and normalize_name(meta.speaker):
+        entities.add("person", "speaker", mint("person", URIRef(entities.district_iri), meta.speaker),
+                     type_="Person", surface=meta.speaker)
 
-        for im in (i for i in ex.investments if project_key(i.project)):
-            node = project(im.project)
-            if (district, GWR.undertakes, node) not in g:
-                self.statement(district, GWR.undertakes, node, report, im.evidence)
-            amount = URIRef(mint("amount", report, project_key(im.project), im.kind, im.amount, im.currency))
-            g.add((amount, RDF.type, GWR.MonetaryAmount))
-            self.entity(str(amount), (), im.text)
-            g.add((amount, GWR.amount, _decimal(im.amount)))
-            g.add((amount, GWR.currency, Literal(im.currency)))
-            if im.currency == "CNY":
-                g.add((amount, GWR.amountInYuan, _decimal(im.amount)))
-            g.add((amount, GWR.investmentKind, GWR[im.kind]))
-            g.add((amount, GWR.amountText, Literal(im.text)))
-            self.statement(node, GWR.invests, amount, report, im.evidence)
 
-        orgs: dict[str, URIRef] = {}
-        for am in (a for a in ex.awards if award_key(a.award) and org_key(a.recipient)):
-            award = self.entity(mint("award", award_key(am.award)), (GWR.Award,), award_key(am.award))
-            if am.recipient_type == "District" and normalize_name(am.recipient) == district_name:
-                recipient = district
-            elif am.recipient_type == "Project" and project_key(am.recipient) in projects:
-                recipient = projects[project_key(am.recipient)]
-            else:
-                k = org_key(am.recipient)
-                if k not in orgs:
-                    cls = GWR[am.recipient_type] if am.recipient_type != "District" else GWR.Organization
-                    orgs[k] = self.entity(mint("org", district, k), (cls,), am.recipient)
-                    g.add((orgs[k], GWR.locatedIn, district))
-                recipient = orgs[k]
-                self.labels[recipient].add("", am.recipient)
-            self.statement(recipient, GWR.receivesAward, award, report, am.evidence, am.year)
+def map_report(extraction: Extraction, rels=None) -> Graph:
+    """One report's graph: resolve its entities, then map its meta and each relation's facts."""
+    from kg.relation import relations
 
-        for obs in ex.indicators:
-            indicator = self.entity(mint("indicator", obs.indicator), (GWR.Indicator,), obs.indicator)
-            node = URIRef(mint("obs", report, obs.indicator, obs.year, obs.kind))
-            if (node, RDF.type, GWR.IndicatorObservation) not in g:
-                g.add((node, RDF.type, GWR.IndicatorObservation))
-                g.add((node, GWR.indicator, indicator))
-                g.add((node, GWR.year, _int(obs.year)))
-                g.add((node, GWR.observationKind, GWR[obs.kind]))
-                self._provenance(node, report, obs.evidence)
-                g.add((district, GWR.hasObservation, node))
-                self.entity(str(node), (), f"{district_name}{obs.year}年{obs.indicator}"
-                                          f"（{'目标' if obs.kind == 'Target' else '实际'}）")
-            if obs.growth_percent is not None and (node, GWR.growthPercent, None) not in g:
-                g.add((node, GWR.growthPercent, _decimal(obs.growth_percent)))
-            if obs.amount_yuan is not None and (node, GWR.amountInYuan, None) not in g:
-                g.add((node, GWR.amountInYuan, _decimal(obs.amount_yuan)))
-        return report
+    rels = list(rels) if rels is not None else relations()
+    entities = Entities(*district_of(extraction))
+    resolve_meta(extraction, entities)
+    for rel in rels:
+        for fact in extraction.facts.get(rel.name, ()):
+            rel.resolve(fact, entities)
+    mapper = ReportMapper(extraction, entities)
+    mapper.map_meta()
+    for rel in rels:
+        for fact in extraction.facts.get(rel.name, ()):
+            rel.map(fact, mapper)
+    return mapper.finish()
 
 
 def _suffix(path: str) -> str:
@@ -215,19 +187,84 @@ def _suffix(path: str) -> str:
     return path[dot:] if dot > max(path.rfind("/"), path.rfind("\\")) else ""
 
 
-def build_graph(extractions: Iterable[Extraction], graph: Optional[Graph] = None) -> Graph:
-    """One graph holding every report's facts (the default graph of ``kg build``)."""
-    graph = graph if graph is not None else new_graph()
-    builder = _Builder(graph)
-    for ex in extractions:
-        builder.add(ex)
-    builder.finish_labels()
-    return graph
+class MergedGraph(Graph):
+    """The union of the reports' graphs (what ``kg build`` writes as Turtle), knowing its parts:
+    ``parts`` holds ``(report extraction, its graph)`` in report order, disjoint, their union this graph."""
+
+    parts: list
+
+
+# Properties a node has once in the union: when reports disagree, the first report (by name) gives the
+# label (the others become skos:altLabel) and the latest report gives the status.
+_FIRST_WINS = (RDFS.label,)
+_LATEST_WINS = (GWR.projectStatus, GWR.statusYear)
+
+
+def build_graph(extractions: Iterable[Extraction], graph: Optional[Graph] = None) -> MergedGraph:
+    """Every report mapped on its own (one pass each), then merged: the report graphs are made disjoint
+    (a triple several reports state stays in the first one's graph, by file name) and a node named or
+    dated differently by several reports keeps one label (others become altLabels) and its latest status."""
+    exs = sorted(extractions, key=lambda ex: ex.document.name)
+    merged = MergedGraph()
+    for prefix, ns in PREFIXES.items():
+        merged.bind(prefix, ns, override=True, replace=True)
+    parts = [(ex, map_report(ex)) for ex in exs]
+    _merge_functional(parts)
+    for _, g in parts:
+        for triple in list(g):
+            if triple in merged:
+                g.remove(triple)
+            else:
+                merged.add(triple)
+    merged.parts = parts
+    if graph is not None:  # the caller's graph receives the triples too
+        for triple in merged:
+            graph.add(triple)
+    return merged
+
+
+def _merge_functional(parts) -> None:
+    seen: dict[tuple, list] = {}
+    for i, (ex, g) in enumerate(parts):
+        for p in (*_FIRST_WINS, *_LATEST_WINS):
+            for s, o in g.subject_objects(p):
+                seen.setdefault((s, p), []).append((i, o))
+    for (s, p), values in seen.items():
+        distinct = {o for _, o in values}
+        if len(distinct) < 2:
+            continue
+        if p in _FIRST_WINS:
+            keep = values[0][1]
+        else:
+            latest = max(range(len(values)), key=lambda k: (parts[values[k][0]][0].meta.plan_year or 0, values[k][0]))
+            keep = values[latest][1]
+        for i, o in values:
+            if o != keep:
+                parts[i][1].remove((s, p, o))
+                if p == RDFS.label:
+                    parts[i][1].add((s, SKOS.altLabel, o))
+    # an altLabel equal to the kept label is no alternative name
+    for _, g in parts:
+        for s, o in list(g.subject_objects(SKOS.altLabel)):
+            if any(g2.value(s, RDFS.label) == o for _, g2 in parts):
+                g.remove((s, SKOS.altLabel, o))
 
 
 def report_graph(extraction: Extraction) -> Graph:
-    """One report's facts alone (its named graph in TriG/N-Quads exports and pushes)."""
-    return build_graph([extraction])
+    """One report's facts alone."""
+    return map_report(extraction)
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def decimal(value: Decimal) -> Literal:
+    return Literal(value, datatype=XSD.decimal)
+
+
+def integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
 
 
 GENERATOR = f"gwr-kg {__version__}"

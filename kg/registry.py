@@ -2,7 +2,8 @@
 
 A part registers under a name, possibly with aliases (``ttl`` for ``turtle``). Modules are imported
 lazily, on first lookup, so ``import kg`` stays cheap. An unknown name raises an error that lists the
-known ones. Outside packages can add parts with ``REGISTRY.register(...)``.
+known ones. Outside packages can add parts with ``REGISTRY.register(...)``; relations also through
+the ``gwr_kg.relations`` entry point group (:mod:`kg.relation`).
 """
 
 from __future__ import annotations
@@ -64,12 +65,13 @@ READERS.register("html", "kg.readers.html:read_html", aliases=(".html", ".htm", 
 READERS.register("pdf", "kg.readers.pdf:read_pdf", aliases=(".pdf",))
 READERS.register("docx", "kg.readers.docx:read_docx", aliases=(".docx",))
 
-#: Extractors: classes with ``name`` and ``extract(doc, context) -> list[fact]`` (see kg.extract.base).
-EXTRACTORS = Registry("extractor")
-EXTRACTORS.register("indicators", "kg.extract.indicators:IndicatorExtractor")
-EXTRACTORS.register("projects", "kg.extract.projects:ProjectExtractor")
-EXTRACTORS.register("investments", "kg.extract.investments:InvestmentExtractor")
-EXTRACTORS.register("awards", "kg.extract.awards:AwardExtractor")
+#: Relations: kg.relation.Relation objects, in the order they are extracted, resolved and mapped.
+#: Outside packages add theirs through the entry point group ``gwr_kg.relations`` (see kg.relation).
+RELATIONS = Registry("relation")
+RELATIONS.register("projects", "kg.relations.projects:RELATION")
+RELATIONS.register("investments", "kg.relations.investments:RELATION")
+RELATIONS.register("awards", "kg.relations.awards:RELATION")
+RELATIONS.register("indicators", "kg.relations.indicators:RELATION")
 
 #: Exporters: ``(graph, path, extractions=()) -> Path``, by format name (the file suffix); see kg.exporters.rdf.
 EXPORTERS = Registry("exporter")

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-ONTOLOGY_FILE = ONTOLOGY_DIR / "gwr.ttl"
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-DEFAULT_GRAPH = Path("output/graph.ttl")
+from kg.defaults import DEFAULT_GRAPH, ontology_file, shapes_file  # noqa: E402
+
+ONTOLOGY_FILE = ontology_file()
+SHAPES_FILE = shapes_file()
 FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads",
            ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml"}
 QUAD_FORMATS = {"trig", "nquads"}

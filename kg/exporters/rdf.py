@@ -34,7 +34,9 @@ from typing import Optional, Sequence
 
 from kg.fsutil import write_bytes_atomic, write_text_atomic
 
-ONTOLOGY_FILE = Path(__file__).resolve().parent.parent.parent / "ontology" / "gwr.ttl"
+from kg.defaults import ontology_file  # noqa: E402
+
+ONTOLOGY_FILE = ontology_file()
 ONTOLOGY_GRAPH = "https://w3id.org/gwr/ontology"
 
 
@@ -134,52 +136,32 @@ def ontology_graph(path: Path = ONTOLOGY_FILE):
     return graph
 
 
-def report_graphs(graph, extractions: Sequence) -> list[NamedGraph]:
-    """Split the merged graph into one graph per report (see the module docstring), in report order.
-
-    Every triple of the merged graph goes to exactly one report graph: the first report, by file name,
-    whose own graph (:func:`kg.rdf.report_graph`) holds it; a triple no report holds as such (a label
-    chosen across reports) goes to the first report whose graph has its subject, else its object. The
-    graphs are disjoint, so their union is the merged graph even in stores that do not remove duplicate
-    triples when they query the union of their graphs (Oxigraph, Virtuoso).
-    """
-    from rdflib import Graph
-
+def report_graphs(graph, extractions: Sequence = ()) -> list[NamedGraph]:
+    """One named graph per report, straight from the build (:class:`kg.rdf.MergedGraph` keeps each
+    report's own graph: disjoint, their union the merged graph), in report order. A plain graph is
+    rebuilt from ``extractions``."""
     from kg.iri import mint
-    from kg.rdf import report_graph
 
-    own, subjects, nodes, parts = [], [], [], []
-    for ex in extractions:
-        g = report_graph(ex)
-        own.append(g)
-        subjects.append(set(g.subjects()))
-        nodes.append(set(g.objects()) | subjects[-1])
-        part = Graph()
-        for prefix, ns in graph.namespaces():
-            part.bind(prefix, ns, override=True, replace=True)
-        parts.append(part)
-    order = sorted(range(len(own)), key=lambda i: extractions[i].document.name)  # owners, by report name
-    for triple in graph:
-        owner = next((i for i in order if triple in own[i]), None)
-        if owner is None:
-            owner = next((i for i in order if triple[0] in subjects[i]), None)
-        if owner is None:
-            owner = next((i for i in order if triple[2] in nodes[i]), order[0])
-        parts[owner].add(triple)
+    parts = getattr(graph, "parts", None)
+    if parts is None:
+        if not extractions:
+            raise ValueError("TriG and N-Quads need the reports the graph was built from (kg build passes them)")
+        from kg.rdf import build_graph
+
+        parts = build_graph(extractions).parts
     out = []
-    for ex, part in zip(extractions, parts):
+    for ex, part in parts:
         doc = ex.document
-        suffix = Path(doc.path).suffix
-        out.append(NamedGraph(graph_iri(doc.name), part, doc.name + suffix, mint("report", doc.name)))
+        out.append(NamedGraph(graph_iri(doc.name), part, doc.name + Path(doc.path).suffix, mint("report", doc.name)))
     return out
 
 
 def named_graphs(graph, extractions: Sequence, *, ontology: Optional[Path] = ONTOLOGY_FILE) -> list[NamedGraph]:
     """The dataset's named graphs: one per report, then the ontology (when its file exists)."""
-    if not extractions:
-        raise ValueError("TriG and N-Quads need the reports the graph was built from (kg build passes them)")
     graphs = report_graphs(graph, extractions)
-    if ontology is not None and Path(ontology).is_file():
+    if ontology is not None:
+        if not Path(ontology).is_file():
+            raise FileNotFoundError(f"{ontology}: the ontology file is missing (the TriG/N-Quads ontology graph)")
         graphs.append(NamedGraph(ONTOLOGY_GRAPH, ontology_graph(Path(ontology)), "ontology/gwr.ttl"))
     return graphs
 

@@ -38,6 +38,7 @@ class ReadError(Exception):
 @dataclass(frozen=True)
 class ReadConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
+    lexicon_dirs: tuple[str, ...] = ()  # kg build --lexicon: folders of lexicon files looked in first
 
 
 def reader_for(path: Path) -> str:

@@ -13,36 +13,43 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-#: class → (colour, vis-network shape, Chinese name). Order = legend order.
-CLASS_STYLE: dict[str, tuple[str, str, str]] = {
+#: class → (colour, vis-network shape, Chinese name) for the report and its places; each relation adds
+#: the styles of its own classes (kg.relation.Relation.styles). Order = legend order.
+_REPORT_STYLE: dict[str, tuple[str, str, str]] = {
     "District": ("#d62728", "star", "区县"),
     "Report": ("#8c6d31", "box", "报告"),
-    "Project": ("#1f77b4", "dot", "项目"),
-    "MonetaryAmount": ("#2ca02c", "diamond", "金额"),
-    "Award": ("#ff7f0e", "triangle", "奖项"),
-    "Enterprise": ("#9467bd", "dot", "企业"),
-    "Organization": ("#8c564b", "dot", "组织"),
-    "Village": ("#bcbd22", "dot", "村"),
-    "Community": ("#17becf", "dot", "社区"),
-    "School": ("#e377c2", "dot", "学校"),
-    "GovernmentUnit": ("#7f7f7f", "dot", "政府部门"),
-    "Person": ("#393b79", "dot", "人物"),
-    "Product": ("#637939", "dot", "产品"),
-    "Indicator": ("#e6550d", "square", "指标"),
-    "IndicatorObservation": ("#9c9ede", "square", "指标观测"),
+}
+_PLACE_STYLE: dict[str, tuple[str, str, str]] = {
     "City": ("#ad494a", "ellipse", "市"),
     "Province": ("#7b4173", "ellipse", "省"),
 }
 OTHER_STYLE = ("#999999", "dot", "其他")
+_BASE_EDGE_LABELS = {"about": "关于", "inCity": "所属市", "inProvince": "所属省", "deliveredBy": "报告人"}
 
-#: When an entity has several gwr: classes, the first one listed here names it.
-CLASS_PRIORITY = list(CLASS_STYLE)
 
-EDGE_LABELS = {
-    "undertakes": "承担", "invests": "投资", "receivesAward": "获奖", "hasObservation": "指标观测",
-    "indicator": "指标", "about": "关于", "inCity": "所属市", "inProvince": "所属省", "deliveredBy": "报告人",
-    "locatedIn": "位于",
-}
+def all_class_styles() -> dict[str, tuple[str, str, str]]:
+    """Every class's style in legend order: the report, then each registered relation's, then places."""
+    from kg.relation import view_styles
+
+    return {**_REPORT_STYLE, **view_styles(), **_PLACE_STYLE}
+
+
+def edge_labels() -> dict[str, str]:
+    from kg.relation import edge_labels as relation_edge_labels
+
+    return {**relation_edge_labels(), **_BASE_EDGE_LABELS}
+
+
+def __getattr__(name: str):
+    # CLASS_STYLE, CLASS_PRIORITY and EDGE_LABELS follow the registered relations, so they are computed
+    # when asked for (an outside relation registered after import still gets its legend entry).
+    if name == "CLASS_STYLE":
+        return all_class_styles()
+    if name == "CLASS_PRIORITY":  # when an entity has several gwr: classes, the first one listed names it
+        return list(all_class_styles())
+    if name == "EDGE_LABELS":
+        return edge_labels()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 VALUE_LABELS = {
     "Planned": "计划", "Underway": "在建", "Completed": "建成", "Signed": "签约",
@@ -60,7 +67,7 @@ FACT_LABELS = {
 
 
 def class_style(cls: str) -> tuple[str, str, str]:
-    return CLASS_STYLE.get(cls, OTHER_STYLE)
+    return all_class_styles().get(cls, OTHER_STYLE)
 
 
 def local_name(iri: str) -> str:
@@ -175,8 +182,10 @@ def to_networkx(graph):
                                                   year_of(node)))
 
     fact_props = {DCTERMS.date: "date", DCTERMS.source: "source", SKOS.altLabel: "altLabel"}
+    priority = list(all_class_styles())
+    labels = edge_labels()
     for node, types in sorted(classes.items()):
-        cls = min(types, key=lambda c: CLASS_PRIORITY.index(c) if c in CLASS_PRIORITY else len(CLASS_PRIORITY))
+        cls = min(types, key=lambda c: priority.index(c) if c in priority else len(priority))
         subject = URIRef(node)
         label = graph.value(subject, RDFS.label)
         facts: list[tuple[str, str]] = []
@@ -204,7 +213,7 @@ def to_networkx(graph):
         s_, o_ = str(s), str(o)
         if s_ in g and o_ in g:
             name = str(p)[len(gwr):]
-            g.add_edge(s_, o_, key=name, prop=name, label=EDGE_LABELS.get(name, name),
+            g.add_edge(s_, o_, key=name, prop=name, label=labels.get(name, name),
                        evidence=sorted(edge_evidence.get((s_, str(p), o_), ()), key=Evidence.sort_key))
 
     _spread_reports(g, reports)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from kg.fsutil import write_text_atomic
-from kg.views.model import CLASS_STYLE, class_style, local_name, to_networkx  # noqa: F401 (re-export)
+from kg.views.model import all_class_styles, class_style, local_name, to_networkx  # noqa: F401 (re-export)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_VERSION = "9.1.2"
@@ -172,7 +172,7 @@ def page_data(g) -> dict:
     counts: dict[str, int] = {}
     for node in nodes:
         counts[g.nodes[node]["cls"]] = counts.get(g.nodes[node]["cls"], 0) + 1
-    order = list(CLASS_STYLE)
+    order = list(all_class_styles())
     classes = [[c, class_style(c)[2], class_style(c)[0], class_style(c)[1], counts[c]]
                for c in sorted(counts, key=lambda c: (order.index(c) if c in order else len(order), c))]
     options = {

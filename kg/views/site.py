@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.fsutil import write_text_atomic
 from kg.views.charts import bar_chart
-from kg.views.model import CLASS_STYLE, VALUE_LABELS, class_style, format_yuan, local_name, members, to_networkx
+from kg.views.model import VALUE_LABELS, all_class_styles, class_style, format_yuan, local_name, members, to_networkx
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 AWARD_LEVELS = (("国家级", ("全国", "国家", "中国")), ("省级", ("省",)), ("市级", ("市",)), ("区县级", ("区", "县")))
@@ -236,7 +236,7 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
 
     parts.append("<h2>各类实体</h2>\n<table>\n<tr><th>类</th><th>class</th><th>数量</th></tr>")
     counts = Counter(d["cls"] for _, d in g.nodes(data=True))
-    order = list(CLASS_STYLE)
+    order = list(all_class_styles())
     for cls in sorted(counts, key=lambda c: (order.index(c) if c in order else len(order), c)):
         colour, _, zh = class_style(cls)
         parts.append(f'<tr><td><span class="swatch" style="background:{colour}"></span>{e(zh)}</td>'

@@ -1,0 +1,1 @@
+"""The built-in relations, one module each (see :mod:`kg.relation` for what a relation holds)."""
