@@ -60,13 +60,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from kg.evaluate import evaluate, format_errors, format_table
+    from kg.evaluate import evaluate, evaluate_sets, format_errors, format_table
 
-    evaluation = evaluate(args.gold, args.graph)
-    print(format_table(evaluation, per_report=args.per_report))
-    if args.show:
-        print()
-        print(format_errors(evaluation, args.show))
+    if args.sets:
+        results = evaluate_sets([s.strip() for s in args.sets.split(",") if s.strip()], workers=args.workers)
+    else:
+        results = {"": evaluate(args.gold, args.graph)}
+    for name, evaluation in results.items():
+        if name:
+            print(f"== {name}")
+        if isinstance(evaluation, str):
+            print(evaluation)
+            continue
+        print(format_table(evaluation, per_report=args.per_report))
+        if args.show:
+            print()
+            print(format_errors(evaluation, args.show))
     return EXIT_OK
 
 
@@ -136,7 +145,8 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, str]] = [
      "Examples:\n  kg validate\n  kg validate output/graph.trig\n"
      "  kg validate my.ttl --shapes ontology/shapes.ttl --examples 10"),
     ("eval", cmd_eval, "score the built graph against gold answers (P/R/F1 per relation)",
-     "Examples:\n  kg eval\n  kg eval --gold tests/gold --graph output/graph.ttl --per-report --show 10"),
+     "Examples:\n  kg eval\n  kg eval --gold tests/gold --graph output/graph.ttl --per-report --show 10\n"
+     "  kg eval --sets seeds,dev --per-report     # build and score the seeds and ../shared/dev"),
     ("view", cmd_view, "draw the answer of a SPARQL query (CONSTRUCT, DESCRIBE or SELECT) as an offline HTML graph",
      "Examples:\n  kg view awards                       # → output/query.html\n"
      "  kg view queries/undertakes.rq --out undertakes.html\n"
@@ -229,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--graph", type=Path, default=Path("output/graph.ttl"), metavar="FILE",
                    help="built graph to score (default: output/graph.ttl)")
     e.add_argument("--per-report", action="store_true", help="also print figures per report")
+    e.add_argument("--sets", metavar="NAME[,NAME]",
+                   help="build and score named sets instead of --graph: seeds (seeds/ + tests/gold) and dev "
+                        "(../shared/dev, read in place), each its own table, e.g. --sets seeds,dev")
+    e.add_argument("--workers", type=_positive_int, default=1, metavar="N", help="with --sets: extraction workers")
     e.add_argument("--show", type=int, default=0, metavar="N", help="list up to N misses and false alarms per relation")
 
     vw = parsers["view"]

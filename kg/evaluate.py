@@ -4,10 +4,11 @@ The scorer follows ``tests/gold/README.md``:
 
 * Names are compared after :func:`normalize_name`: Unicode NFKC, whitespace removed, quote and
   bracket marks removed (“”‘’"'「」『』《》〈〉()（）【】[]) and a trailing 项目/工程 dropped.
-* A *strict* name match needs equal normalized names. A *lenient* match also accepts a name that
-  contains the other (the shorter one having at least two characters) or whose character bigrams
-  overlap by a Dice coefficient of :data:`LENIENT_THRESHOLD` (0.6) or more. Dice is computed on bigram
-  *multisets*: ``2·|A∩B| / (|A|+|B|)`` (a one-character name is its own single "bigram").
+* A *strict* name match needs equal normalized names. A *lenient* match, as the referee
+  (``../shared/gold/score.py``) scores, accepts names whose similarity reaches :data:`LENIENT_THRESHOLD`
+  (0.6; :data:`AWARD_THRESHOLD`, 0.5, for an award's title): the larger of the character-bigram Dice
+  ``2·|A∩B| / (|A|+|B|)`` over bigram *sets* and, when one name contains the other, the length ratio
+  shorter/longer (a one-character name is its own single "bigram").
 * Relations and what must agree:
   - ``undertakes``: same district, matching project;
   - ``invests``: matching project, same currency, amount within :data:`AMOUNT_REL_TOL` (0.5 %) relative;
@@ -39,7 +40,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import Counter
+
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -76,8 +77,10 @@ def scored_relations() -> tuple[str, ...]:
 #: Meta fields scored for accuracy (speaker_title only when both sides give one).
 META_FIELDS = ("district", "city", "province", "speaker", "date", "review_year", "plan_year")
 OPTIONAL_META_FIELDS = ("speaker_title",)
-#: Lenient name match: bigram Dice at or above this.
+#: Lenient name match: bigram Dice (or containment ratio) at or above this, as the referee scores.
 LENIENT_THRESHOLD = 0.6
+#: ... and for an award's title (the referee is more lenient there).
+AWARD_THRESHOLD = 0.5
 #: invests: relative amount tolerance.
 AMOUNT_REL_TOL = 0.005
 #: indicator: absolute value tolerance.
@@ -122,43 +125,42 @@ def normalize_name(name: Optional[str]) -> str:
     return stripped or text
 
 
-def _bigrams(text: str) -> Counter:
+def _bigrams(text: str) -> set:
     if len(text) < 2:
-        return Counter([text]) if text else Counter()
-    return Counter(text[i:i + 2] for i in range(len(text) - 1))
+        return {text} if text else set()
+    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def bigram_dice(a: str, b: str) -> float:
-    """Dice coefficient of the character-bigram multisets of two (already normalized) names."""
+    """Dice coefficient of the character-bigram sets of two (already normalized) names."""
     if a == b:
         return 1.0
     x, y = _bigrams(a), _bigrams(b)
-    total = sum(x.values()) + sum(y.values())
+    total = len(x) + len(y)
     if not total:
         return 0.0
-    return 2 * sum((x & y).values()) / total
+    return 2 * len(x & y) / total
 
 
-def _contains(a: str, b: str) -> bool:
+def _containment(a: str, b: str) -> float:
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 2 and short in long_
+    return len(short) / len(long_) if short and short in long_ else 0.0
 
 
-def name_similarity(a: str, b: str, *, strict: bool = False) -> Optional[float]:
+def name_similarity(a: str, b: str, *, strict: bool = False,
+                    threshold: float = LENIENT_THRESHOLD) -> Optional[float]:
     """How well two normalized names match: a score in (0, 1] when they match, else None.
 
-    Strict: 1.0 when equal. Lenient: 1.0 when equal; otherwise the bigram Dice when it reaches
-    :data:`LENIENT_THRESHOLD`; a containment match scores max(Dice, len(shorter)/len(longer)).
-    The score only orders candidates; any score means "matches".
+    Strict: 1.0 when equal. Lenient, as the referee (``../shared/gold/score.py``) scores: the larger of
+    the bigram Dice and, when one name contains the other, len(shorter)/len(longer), when it reaches
+    ``threshold`` (:data:`LENIENT_THRESHOLD`; :data:`AWARD_THRESHOLD` for award titles).
     """
     if a == b:
         return 1.0 if a else None
     if strict or not a or not b:
         return None
-    dice = bigram_dice(a, b)
-    if _contains(a, b):
-        return max(dice, min(len(a), len(b)) / max(len(a), len(b)))
-    return dice if dice >= LENIENT_THRESHOLD else None
+    score = max(bigram_dice(a, b), _containment(a, b))
+    return score if score >= threshold else None
 
 
 def names_match(a: str, b: str, *, strict: bool = False) -> bool:
@@ -503,8 +505,9 @@ def _pair_score(rel: str, g: _Item, p: _Item, strict: bool) -> Optional[float]:
     if not g.names:
         return 1.0
     total = 0.0
-    for a, b in zip(g.names, p.names):
-        s = name_similarity(a, b, strict=strict)
+    thresholds = (LENIENT_THRESHOLD, AWARD_THRESHOLD) if rel == "receivesAward" else (LENIENT_THRESHOLD,) * len(g.names)
+    for a, b, th in zip(g.names, p.names, thresholds):
+        s = name_similarity(a, b, strict=strict, threshold=th)
         if s is None:
             return None
         total += s
@@ -830,6 +833,36 @@ def evaluate(gold_dir: Union[str, Path, Mapping[str, GoldReport]], graph: Union[
 
 # ------------------------------------------------------------------------------------------------
 # gold answers as RDF
+
+
+#: The evaluation sets ``kg eval --sets`` knows: name → (report folder, gold folder), relative to the
+#: repository (the dev set is read in place from ``../shared/dev``; it is never copied into the project).
+EVAL_SETS = {
+    "seeds": ("seeds", "tests/gold"),
+    "dev": ("../shared/dev/reports", "../shared/dev/gold"),
+}
+
+
+def evaluate_sets(names: Sequence[str], root: Union[str, Path] = ".", *, workers: Optional[int] = 1,
+                  progress: bool = False) -> dict[str, Union[Evaluation, str]]:
+    """Build each named set's reports (no views, no cache) and score them against its gold: name →
+    Evaluation, or → the reason it was skipped (its folders are absent)."""
+    import tempfile
+
+    from kg.build import build
+
+    out: dict[str, Union[Evaluation, str]] = {}
+    for name in names:
+        if name not in EVAL_SETS:
+            raise ValueError(f"unknown evaluation set {name!r}; known: {', '.join(EVAL_SETS)}")
+        reports, gold = (Path(root) / p for p in EVAL_SETS[name])
+        if not reports.is_dir() or not gold.is_dir():
+            out[name] = f"skipped: {reports if not reports.is_dir() else gold} not found"
+            continue
+        with tempfile.TemporaryDirectory(prefix=f"kg-eval-{name}-") as tmp:
+            result = build([reports], Path(tmp), views=False, cache=False, workers=workers, progress=progress)
+            out[name] = evaluate(gold, Path(tmp) / "graph.ttl")
+    return out
 
 
 def gold_extraction(report: GoldReport):

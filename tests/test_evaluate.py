@@ -60,8 +60,8 @@ def test_normalize_name(raw, expected):
     assert normalize_name(raw) == expected
 
 
-def test_bigram_dice_uses_multisets():
-    assert bigram_dice("哈哈哈", "哈哈") == pytest.approx(2 / 3)   # a set-based overlap would give 1.0
+def test_bigram_dice_uses_sets_as_the_referee_does():
+    assert bigram_dice("哈哈哈", "哈哈") == pytest.approx(1.0)   # {哈哈} both: the referee's set overlap
     assert bigram_dice("平宝新材料胶粘剂", "平宝新材料胶黏剂") == pytest.approx(10 / 14)
     assert bigram_dice("工业二路", "工业三路") == pytest.approx(2 / 6)
 
@@ -69,8 +69,9 @@ def test_bigram_dice_uses_multisets():
 def test_lenient_and_strict_name_matching():
     # equal after normalization: both
     assert names_match("神马焦炉气综合利用项目", "神马焦炉气综合利用", strict=True)
-    # containment: lenient only
+    # containment: lenient only, and only when the shorter name is most of the longer (as the referee)
     assert names_match("数字产业园", "数字产业园一期") and not names_match("数字产业园", "数字产业园一期", strict=True)
+    assert not names_match("东方碳素", "东方碳素年产三万吨特种石墨")
     # bigram overlap above the threshold (10/14) and exactly at it (6/10)
     assert names_match("平宝新材料胶粘剂", "平宝新材料胶黏剂")
     assert name_similarity("东方碳素二期", "东方碳素三期") == pytest.approx(0.6)
@@ -100,11 +101,12 @@ def test_one_gold_item_per_prediction():
 
 
 def test_matching_is_maximum_not_greedy():
-    # 东方碳素 equals one prediction exactly but also matches a longer one; 平顶山东方碳素 only matches
-    # the exact one. Greedy "exact pairs first" finds 1 pair, a maximum matching finds 2.
+    # 东方碳素 equals one prediction exactly but also matches a longer one (containment 4/6); 平顶山东方碳素
+    # only matches the exact one (Dice 6/9). Greedy "exact pairs first" finds 1 pair, a maximum matching 2.
     gold = _gold({"undertakes": [_und("东方碳素"), _und("平顶山东方碳素")]})
-    pred = _pred({"undertakes": [_und("东方碳素"), _und("东方碳素年产三万吨特种石墨")]})
-    assert not names_match("平顶山东方碳素", "东方碳素年产三万吨特种石墨")
+    pred = _pred({"undertakes": [_und("东方碳素"), _und("东方碳素二期")]})
+    assert names_match("东方碳素", "东方碳素二期") and names_match("平顶山东方碳素", "东方碳素")
+    assert not names_match("平顶山东方碳素", "东方碳素二期")
     s = _scores(gold, pred, "undertakes")
     assert (s.lenient.tp, s.lenient.fp, s.lenient.fn) == (2, 0, 0)
     assert (s.strict.tp, s.strict.fp, s.strict.fn) == (1, 1, 1)
