@@ -20,7 +20,7 @@ from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, split_list
 from kg.lexicon import load
 from kg.model import AwardMention
-from kg.nlp import SECTION_REVIEW, Sentence, sentences_with
+from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
 
 _HAN = r"[\u4e00-\u9fff]"
 _CN_NUM = r"[一二两三四五六七八九十百]"
@@ -31,6 +31,14 @@ class _Rules:
     trigger: re.Pattern
     needs_level: frozenset
     needs_title: frozenset
+    review_only: frozenset
+    assessment: re.Pattern
+    conjunction: re.Pattern
+    joiner: re.Pattern
+    adverb: re.Pattern
+    respectively: re.Pattern
+    with_previous: re.Pattern
+    counted_recipients: re.Pattern
     level: re.Pattern
     prize: re.Pattern
     not_award: re.Pattern
@@ -57,7 +65,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
     t = "trigger."
     trigger = re.compile(
         rf"(?P<t>{lex.alt(t + 'conferred')}|"
-        rf"被(?:{_HAN}{{1,10}}?)?{lex.alt(t + 'passive_issuer')}|被{lex.alt(t + 'passive')}为?|"
+        rf"被(?:{_HAN}{{1,12}}?)?{lex.alt(t + 'passive_issuer')}|被{lex.alt(t + 'passive')}为?|"
         rf"{lex.alt(t + 'passed_modifier')}?{lex.alt(t + 'passed')}(?=[^，；。]{{2,30}}{lex.alt(t + 'evaluation')})|"
         rf"{lex.alt(t + 'obtained')}(?=[^，；。]{{2,30}}{lex.alt(t + 'recognition')}))"
     )
@@ -69,6 +77,14 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         trigger=trigger,
         needs_level=frozenset(lex.words(t + "needs_level")),
         needs_title=frozenset(lex.words(t + "needs_title")),
+        review_only=frozenset(lex.words(t + "review_only")),
+        assessment=re.compile(lex.alt(t + "assessment")),
+        conjunction=re.compile(f"^{lex.alt(t + 'conjunction')}?$"),
+        joiner=re.compile(lex.alt("award.joiner")),
+        adverb=re.compile(f"(?:{lex.alt('recipient.adverb')}|{lex.regex('patterns.repeat')})+$"),
+        respectively=re.compile(f"{lex.alt('recipient.respectively')}$"),
+        with_previous=re.compile(f"^{lex.alt('recipient.with_previous')}"),
+        counted_recipients=re.compile(lex.regex("patterns.counted_recipients")),
         level=re.compile(f"{lex.alt('award.level')}|{lex.regex('patterns.level')}"),
         prize=re.compile(lex.alt("award.prize")),
         not_award=re.compile(f"{lex.alt('award.not_award')}|{lex.regex('patterns.not_award')}"),
@@ -123,11 +139,29 @@ def clean_award(raw: str) -> str:
 
 
 def _split_awards(text: str) -> list[str]:
-    level_only = rules().level_only
+    r = rules()
+    text = re.sub(r"[”\"]\s*[“\"]", "、", text)  # “A”“B”: two quoted titles side by side
     parts = [p for p in text.split("、") if p]
-    if len(parts) > 1 and all(len(p) >= 5 and not level_only.fullmatch(p) for p in parts):
-        return parts
-    return ["".join(parts)] if len(parts) > 1 and any(len(p) < 5 for p in parts) else parts
+    if len(parts) > 1 and all(len(p) >= 5 and not r.level_only.fullmatch(p) for p in parts):
+        pass
+    elif len(parts) > 1 and any(len(p) < 5 for p in parts):
+        parts = ["".join(parts)]
+    out: list[str] = []
+    for part in parts:
+        out += _split_joined(part)
+    return out
+
+
+def _split_joined(text: str) -> list[str]:
+    """A和B as two titles when both halves read as titles of their own (…之乡和…之乡, …示范县和…试点县)."""
+    r = rules()
+    for m in r.joiner.finditer(text):
+        left, right = clean_name(text[: m.start()]), clean_name(text[m.end():])
+        if len(left) < 5 or len(right) < 5:
+            continue
+        if left[-1] == right[-1] or (r.title.search(left) and r.title.search(right)):
+            return [text[: m.start()]] + _split_joined(text[m.end():])
+    return [text]
 
 
 def _looks_like_entity(name: str) -> bool:
@@ -152,8 +186,8 @@ class AwardExtractor:
         out: list[AwardMention] = []
         seen: set[tuple[str, str]] = set()
         for sentence in sentences_with(doc, "AWARD"):
-            if sentence.section != SECTION_REVIEW:
-                continue
+            if sentence.section == SECTION_PLAN:
+                continue  # the plan part's titles are aims (other parts: only past-tense triggers)
             for mention in self.sentence_facts(sentence, context):
                 key = (mention.recipient, mention.award)
                 if key not in seen:
@@ -166,46 +200,109 @@ class AwardExtractor:
         out: list[AwardMention] = []
         previous: Optional[list[str]] = None
         year = context.year_for(sentence)
+        in_review = sentence.section == SECTION_REVIEW
         for _, clause in clauses(sentence.text):
-            m = r.trigger.search(clause)
-            if not m:
+            found = False
+            for before, trigger, after, carried in self._conferrals(clause):
+                found = True
+                if not in_review and trigger in r.review_only:
+                    continue
+                if r.planned.search(before[-6:]):
+                    continue
+                if r.counted_recipients.search(r.counted.sub("", before)):
+                    continue  # 6家单位入选…: the titles of counted, unnamed recipients
+                awards = [clean_award(a) for a in _split_awards(after)]
+                awards = [a for a in awards if 3 <= len(a) <= 40 and not r.not_award.search(a)]
+                if trigger in r.needs_level:
+                    awards = [a for a in awards if r.level.search(a) or r.prize.search(after)]
+                if trigger in r.needs_title:
+                    awards = [a for a in awards if r.title.search(a)]
+                if r.assessment.search(after):
+                    awards = []  # 通过…评估: an assessment passed, not a title conferred
+                if not awards:
+                    continue
+                pairwise = bool(r.respectively.search(before))
+                recipients = carried if carried is not None else self._recipients(before)
+                if carried is None and r.with_previous.match(before) and previous:
+                    recipients = previous + recipients  # A获评X，与B、C同获Y
+                elif not recipients and r.conjunction.match(before.strip()) and previous:
+                    recipients = previous
+                recipients = [self._district_alias(n, context) for n in recipients]
+                typed: list[tuple[str, str]]
+                if not recipients:
+                    typed = [(context.district, "District")] if context.district else []
+                else:
+                    typed = [(n, "District" if n == context.district else recipient_type(n, awards[0]))
+                             for n in recipients]
+                if pairwise and len(typed) == len(awards) > 1:
+                    pairs = list(zip(typed, awards))
+                else:
+                    pairs = [(t, a) for a in awards for t in typed]
+                for (name, type_), award in pairs:
+                    out.append(AwardMention(name, type_, award, year, evidence(sentence)))
+                previous = recipients or previous
+            if not found:
                 # A clause without a trigger may name the subject of the next one (北辰机械在…建成X，
                 # 获批Y): carried over only when it reads as a named entity, not an activity.
                 subject = [n for n in self._recipients(clause) if _looks_like_entity(n)]
                 previous = subject or previous
-                continue
-            trigger = m.group("t")
-            before, after = clause[: m.start()], clause[m.end():]
-            if r.planned.search(before[-6:]):
-                continue
-            awards = [clean_award(a) for a in _split_awards(after)]
-            awards = [a for a in awards if 3 <= len(a) <= 40 and not r.not_award.search(a)]
-            if trigger in r.needs_level:
-                awards = [a for a in awards if r.level.search(a) or r.prize.search(after)]
-            if trigger in r.needs_title:
-                awards = [a for a in awards if r.title.search(a)]
-            if not awards:
-                continue
-            recipients = self._recipients(before)
-            if not recipients and before.strip() == "" and previous:
-                recipients = previous
-            typed: list[tuple[str, str]]
-            if not recipients:
-                typed = [(context.district, "District")] if context.district else []
-            else:
-                typed = [(n, recipient_type(n, awards[0])) for n in recipients]
-            for award in awards:
-                for name, type_ in typed:
-                    out.append(AwardMention(name, type_, award, year, evidence(sentence)))
-            previous = recipients or previous
         return out
+
+    @staticmethod
+    def _conferrals(clause: str) -> list[tuple[str, str, str, Optional[list[str]]]]:
+        """(before, trigger, after, carried recipients) for each conferral in a clause. A later trigger
+        starts a conferral of its own when only a conjunction (获评X并入选Y: same recipients) or a new
+        subject after 、 (A获评X、B确定为Y) stands between; otherwise it is part of the award text."""
+        r = rules()
+        matches = list(r.trigger.finditer(clause))
+        if not matches:
+            return []
+        out: list[list] = []
+        cut = 0  # where the current conferral's recipient text starts
+        for m in matches:
+            if not out:
+                out.append([clause[: m.start()], m.group("t"), m.end(), None])
+                continue
+            gap = clause[out[-1][2]: m.start()]
+            if r.conjunction.match(gap.strip()) and gap.strip():
+                out[-1].append(m.start())
+                out.append(["", m.group("t"), m.end(), "same"])
+            elif "、" in gap and 2 <= len(gap[gap.rfind("、") + 1:]) <= 12 \
+                    and not r.level.search(gap[gap.rfind("、") + 1:]):
+                out[-1].append(out[-1][2] + gap.rfind("、"))
+                out.append([gap[gap.rfind("、") + 1:], m.group("t"), m.end(), None])
+        result = []
+        carried: Optional[list[str]] = None
+        for item in out:
+            before, trigger, start, mode = item[:4]
+            stop = item[4] if len(item) > 4 else len(clause)
+            after = clause[start:stop]
+            if mode == "same":
+                result.append((before, trigger, after, carried))
+            else:
+                carried = AwardExtractor._recipients(before) if before else None
+                result.append((before, trigger, after, None))
+        return result
+
+    @staticmethod
+    def _district_alias(name: str, context: Context) -> str:
+        """新安 for 新安县: the district's short name is the district."""
+        district = context.district or ""
+        return district if name and len(district) >= 3 and name == district[:-1] else name
 
     @staticmethod
     def _recipients(text: str) -> list[str]:
         r = rules()
         text = r.focus.sub("", text)
+        text = re.sub(r"被.*$", "", text)  # 县司法局被某协会评为: the recipient stands before 被
+        text = r.with_previous.sub("", text)
+        prev = None
+        while prev != text:
+            prev, text = text, r.adverb.sub("", text)
         text = r.counted.sub("", text)
-        if not text or r.district.match(text):
+        if text and r.district.match(text):
+            text = r.district.sub("", text)  # 我县康养食品产业集群: the cluster; 我县 alone: the district
+        if not text:
             return []
         if re.search(r"\d", text):
             return []  # 办复率100%, 提案125件: a count or a rate, not a recipient
