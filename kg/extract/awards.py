@@ -39,6 +39,8 @@ class _Rules:
     respectively: re.Pattern
     with_previous: re.Pattern
     counted_recipients: re.Pattern
+    counted_award: re.Pattern
+    conjunction_end: re.Pattern
     level: re.Pattern
     prize: re.Pattern
     not_award: re.Pattern
@@ -85,9 +87,12 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         respectively=re.compile(f"{lex.alt('recipient.respectively')}$"),
         with_previous=re.compile(f"^{lex.alt('recipient.with_previous')}"),
         counted_recipients=re.compile(lex.regex("patterns.counted_recipients")),
+        counted_award=re.compile(lex.regex("patterns.counted_award")),
+        conjunction_end=re.compile(f"{lex.alt(t + 'conjunction')}$"),
         level=re.compile(f"{lex.alt('award.level')}|{lex.regex('patterns.level')}"),
         prize=re.compile(lex.alt("award.prize")),
-        not_award=re.compile(f"{lex.alt('award.not_award')}|{lex.regex('patterns.not_award')}"),
+        not_award=re.compile(
+            f"{lex.alt('award.not_award')}|{lex.alt('award.not_award_end')}$|{lex.regex('patterns.not_award')}"),
         planned=re.compile(lex.alt("award.planned")),
         tail=re.compile(f"{lex.alt('award.tail')}$"),
         lead=re.compile(f"^{lex.alt('award.lead')}"),
@@ -156,7 +161,7 @@ def _split_joined(text: str) -> list[str]:
     """A和B as two titles when both halves read as titles of their own (…之乡和…之乡, …示范县和…试点县)."""
     r = rules()
     for m in r.joiner.finditer(text):
-        left, right = clean_name(text[: m.start()]), clean_name(text[m.end():])
+        left, right = clean_award(text[: m.start()]), clean_award(text[m.end():])
         if len(left) < 5 or len(right) < 5:
             continue
         if left[-1] == right[-1] or (r.title.search(left) and r.title.search(right)):
@@ -211,6 +216,8 @@ class AwardExtractor:
                     continue
                 if r.counted_recipients.search(r.counted.sub("", before)):
                     continue  # 6家单位入选…: the titles of counted, unnamed recipients
+                if r.counted_award.search(clean_name(after)):
+                    continue  # 获评…企业5家: titles of counted, unnamed recipients
                 awards = [clean_award(a) for a in _split_awards(after)]
                 awards = [a for a in awards if 3 <= len(a) <= 40 and not r.not_award.search(a)]
                 if trigger in r.needs_level:
@@ -232,8 +239,7 @@ class AwardExtractor:
                 if not recipients:
                     typed = [(context.district, "District")] if context.district else []
                 else:
-                    typed = [(n, "District" if n == context.district else recipient_type(n, awards[0]))
-                             for n in recipients]
+                    typed = [self._typed(n, awards[0], context) for n in recipients]
                 if pairwise and len(typed) == len(awards) > 1:
                     pairs = list(zip(typed, awards))
                 else:
@@ -244,8 +250,9 @@ class AwardExtractor:
             if not found:
                 # A clause without a trigger may name the subject of the next one (北辰机械在…建成X，
                 # 获批Y): carried over only when it reads as a named entity, not an activity.
-                subject = [n for n in self._recipients(clause) if _looks_like_entity(n)]
-                previous = subject or previous
+                # Any other clause in between ends the carry (A获评X，产值增长8%，获评Y: Y is the district's).
+                subject = [n for n in self._recipients(clause) if _looks_like_entity(n) and not r.activity.search(n)]
+                previous = subject or None
         return out
 
     @staticmethod
@@ -264,8 +271,9 @@ class AwardExtractor:
                 out.append([clause[: m.start()], m.group("t"), m.end(), None])
                 continue
             gap = clause[out[-1][2]: m.start()]
-            if r.conjunction.match(gap.strip()) and gap.strip():
-                out[-1].append(m.start())
+            conj = r.conjunction_end.search(gap)
+            if conj and conj.group() and gap[: conj.start()].strip():
+                out[-1].append(out[-1][2] + conj.start())
                 out.append(["", m.group("t"), m.end(), "same"])
             elif "、" in gap and 2 <= len(gap[gap.rfind("、") + 1:]) <= 12 \
                     and not r.level.search(gap[gap.rfind("、") + 1:]):
@@ -285,6 +293,15 @@ class AwardExtractor:
         return result
 
     @staticmethod
+    def _typed(name: str, award: str, context: Context) -> tuple[str, str]:
+        if name == context.district:
+            return name, "District"
+        type_ = recipient_type(name, award)
+        if type_ == "Person":
+            name = rules().person.match(name).group(1)  # 优秀教师王某: the person's name
+        return name, type_
+
+    @staticmethod
     def _district_alias(name: str, context: Context) -> str:
         """新安 for 新安县: the district's short name is the district."""
         district = context.district or ""
@@ -295,6 +312,10 @@ class AwardExtractor:
         r = rules()
         text = r.focus.sub("", text)
         text = re.sub(r"被.*$", "", text)  # 县司法局被某协会评为: the recipient stands before 被
+        book = re.search(r"《([^《》]+)》$", text)
+        if book:
+            return [book.group(1)]  # 《某某年鉴》获评…: the book
+        text = re.sub(r"(?<=[\u4e00-\u9fff”])在.*$", "", text)  # 北辰机械在全省率先建成…: the firm
         text = r.with_previous.sub("", text)
         prev = None
         while prev != text:
@@ -304,7 +325,7 @@ class AwardExtractor:
             text = r.district.sub("", text)  # 我县康养食品产业集群: the cluster; 我县 alone: the district
         if not text:
             return []
-        if re.search(r"\d", text):
+        if re.search(r"\d", re.sub(r"“[^”]*”", "", text)):
             return []  # 办复率100%, 提案125件: a count or a rate, not a recipient
         names = []
         for part in _split_recipients(text):
