@@ -61,7 +61,7 @@ def test_trigger_lists_cover_every_verb_the_extractors_match():
     from kg.extract import awards
 
     optional = re.compile(r"\(\?:[\u4e00-\u9fff]+\)\?")  # (?:顺利)?通过: the modifier is not the trigger
-    award_words = re.findall(r"[\u4e00-\u9fff]{2,}", optional.sub("", awards.TRIGGER.pattern))
+    award_words = re.findall(r"[\u4e00-\u9fff]{2,}", optional.sub("", awards.rules().trigger.pattern))
     assert award_words and all(covered(w, "AWARD") for w in award_words), \
         [w for w in award_words if not covered(w, "AWARD")]
 

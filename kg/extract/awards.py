@@ -5,89 +5,173 @@ One clause at a time: ``RECIPIENTS TRIGGER AWARD`` where TRIGGER is one of the g
 (``A、B等4家企业``) shared by one award; a clause that opens with the trigger takes the previous
 clause's recipient, or the district when the sentence names none. Money, praise without a title,
 rankings and plans (力争创建) are not awards.
+
+Every word list is data (``kg/lexicons/awards.toml``), compiled on first use by :func:`rules`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Optional
 
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, split_list
+from kg.lexicon import load
 from kg.model import AwardMention
-from kg.nlp import SECTION_REVIEW, Sentence, sentences_with
+from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
 
-TRIGGER = re.compile(
-    r"(?P<t>获评为?|荣获|被(?:[\u4e00-\u9fff]{1,10}?)?评为|被(?:[\u4e00-\u9fff]{1,8}?)?授予|被(?:认定|命名|确定|列为|选为|表彰)为?|"
-    r"认定为|评为|入选|入围|获批|获得|成功创建为?|创建为|成功申报|成功设立|成功入选|成为|备案|"
-    r"(?:顺利)?通过(?=[^，；。]{2,30}(?:认定|验收|评估|复审))|获(?=[^，；。]{2,30}认定))"
-)
-_NEEDS_LEVEL = {"成功创建", "成功创建为", "创建为", "成功申报", "成功设立", "获批", "备案", "成为", "通过", "顺利通过", "获"}
-_LEVEL = re.compile(r"国家|全国|中国|省|市|国际|世界|部|首批|第[一二三四五六七八九十\d]+批|示范|先进|标杆|星级|A级|AAA")
-_NOT_AWARD = re.compile(
-    r"资金|补助|补贴|奖补|贷款|万元|亿元|肯定|推介|表扬|认可|批复|关注|好评|转发|报道|刊发|支持|第\d+名|第[一二三]名|"
-    r"排名|位列|位居|金牌|银牌|铜牌|\d+金|团体|冠军(?!企业)|之最|突破|增长|提升|上市|融资|投资|"
-    r"第[一二三四五六七八九十\d]+$|\d+(?:家|个|项|所|件)|地标|热点|打卡"
-)
-_PLANNED = re.compile(r"力争|争创|争取|努力|确保|积极|推动|加快|谋划|计划|申创|创建工作|全力")
-_AWARD_TAIL = re.compile(r"(?:荣誉称号|称号|荣誉|名录|名单|认定|验收|复审|评估|之一)$")
-_TITLE_WORD = re.compile(
-    r"示范|先进|试点|标杆|[第首]\S?批|名录|称号|星级|A级|专精特新|龙头|园区|开发区|高新技术|单项冠军|小巨人|基地|中心|品牌"
-)
-_DISTRICT_HINT = re.compile(r"^(?:我区|全区|我县|全县|我市|本区)")
+_HAN = r"[\u4e00-\u9fff]"
+_CN_NUM = r"[一二两三四五六七八九十百]"
 
-_TYPE_RULES = [
-    ("Village", re.compile(r"村$")),
-    ("Community", re.compile(r"社区$")),
-    ("School", re.compile(r"(?:小学|中学|学校|幼儿园|学院|大学|[一二三四五六七八九十\d]+中|校区)$")),
-    ("GovernmentUnit", re.compile(r"(?:局|委|办|办公室|办事处|街道|镇|乡|法院|检察院|司法所|派出所|所|队|政府|部|中心|站|工商联|管委会)$")),
-    ("Enterprise", re.compile(r"(?:公司|集团|厂|股份|科技|化工|焦化|煤化|药业|电气|机械|实业|材料|新材|能源|矿机|碳素|纺织|农牧|石油|物流|电力设计院|银行|酒店|食品|矿业|制造|装备|电子|置业)$")),
-    ("Project", re.compile(r"(?:产业园|园区|基地|公路|路|园)$")),
-]
-_ENTERPRISE_AWARD = re.compile(r"企业$|工厂$|小巨人|瞪羚|独角兽|供应链|上市")
-_PRODUCT_AWARD = re.compile(r"产品|品牌|名优|地理标志|农产品|名特优")
-_PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}(?:教师|医生|大师|同志|书记|主任|村民|职工|志愿者|民警|代表|劳模))([\u4e00-\u9fff]{2,3})$")
-_COUNTED = re.compile(r"等(?:\d+|[一二两三四五六七八九十百]+)(?:个|家|所|名|人|项|位|户)?[\u4e00-\u9fff]{0,6}$|等[\u4e00-\u9fff]{0,4}$")
-_VERBISH = re.compile(
-    r"推进|深化|完成|开展|加强|打造|办理|化解|提升|推动|落实|实施|创新|坚持|聚焦|围绕|常态化|高质|高效|用心|"
-    r"工作|成效|建设|改革|治理|服务|建成|招生|开园|投产|开业|下达|办好|办复|交易|观摩|纠纷|创建|任务|培育|新增|"
-    r"接受|监督|回应|认真|自觉"
-)
+
+@dataclass(frozen=True)
+class _Rules:
+    trigger: re.Pattern
+    needs_level: frozenset
+    needs_title: frozenset
+    review_only: frozenset
+    assessment: re.Pattern
+    conjunction: re.Pattern
+    joiner: re.Pattern
+    adverb: re.Pattern
+    respectively: re.Pattern
+    with_previous: re.Pattern
+    counted_recipients: re.Pattern
+    counted_award: re.Pattern
+    conjunction_end: re.Pattern
+    level: re.Pattern
+    prize: re.Pattern
+    not_award: re.Pattern
+    planned: re.Pattern
+    tail: re.Pattern
+    lead: re.Pattern
+    title: re.Pattern
+    level_only: re.Pattern
+    district: re.Pattern
+    focus: re.Pattern
+    counted: re.Pattern
+    activity: re.Pattern
+    person: re.Pattern
+    place: re.Pattern
+    types: tuple  # ((type, pattern), …) in the lexicon's order
+    enterprise_award: re.Pattern
+    product_award: re.Pattern
+    not_product: re.Pattern
+
+
+@lru_cache(maxsize=4)
+def _rules(_lexicon_key: object = None) -> _Rules:
+    lex = load("awards")
+    t = "trigger."
+    trigger = re.compile(
+        rf"(?P<t>{lex.alt(t + 'conferred')}|"
+        rf"被(?:{_HAN}{{1,12}}?)?{lex.alt(t + 'passive_issuer')}|被{lex.alt(t + 'passive')}为?|"
+        rf"{lex.alt(t + 'passed_modifier')}?{lex.alt(t + 'passed')}(?=[^，；。]{{2,30}}{lex.alt(t + 'evaluation')})|"
+        rf"{lex.alt(t + 'obtained')}(?=[^，；。]{{2,30}}{lex.alt(t + 'recognition')}))"
+    )
+    types = []
+    for type_, endings in lex.table("recipient_type").items():
+        extra = [lex.regex("patterns.school_end")] if type_ == "School" else []
+        types.append((type_, re.compile("(?:" + "|".join([lex.alt(f"recipient_type.{type_}")] + extra) + ")$")))
+    return _Rules(
+        trigger=trigger,
+        needs_level=frozenset(lex.words(t + "needs_level")),
+        needs_title=frozenset(lex.words(t + "needs_title")),
+        review_only=frozenset(lex.words(t + "review_only")),
+        assessment=re.compile(lex.alt(t + "assessment")),
+        conjunction=re.compile(f"^{lex.alt(t + 'conjunction')}?$"),
+        joiner=re.compile(lex.alt("award.joiner")),
+        adverb=re.compile(f"(?:{lex.alt('recipient.adverb')}|{lex.regex('patterns.repeat')})+$"),
+        respectively=re.compile(f"{lex.alt('recipient.respectively')}$"),
+        with_previous=re.compile(f"^{lex.alt('recipient.with_previous')}"),
+        counted_recipients=re.compile(lex.regex("patterns.counted_recipients")),
+        counted_award=re.compile(lex.regex("patterns.counted_award")),
+        conjunction_end=re.compile(f"{lex.alt(t + 'conjunction')}$"),
+        level=re.compile(f"{lex.alt('award.level')}|{lex.regex('patterns.level')}"),
+        prize=re.compile(lex.alt("award.prize")),
+        not_award=re.compile(
+            f"{lex.alt('award.not_award')}|{lex.alt('award.not_award_end')}$|{lex.regex('patterns.not_award')}"),
+        planned=re.compile(lex.alt("award.planned")),
+        tail=re.compile(f"{lex.alt('award.tail')}$"),
+        lead=re.compile(f"^{lex.alt('award.lead')}"),
+        title=re.compile(f"{lex.alt('award.title')}|{lex.regex('patterns.title')}"),
+        level_only=re.compile(
+            f"{lex.alt('award.level_only_scope')}?(?:{lex.alt('award.level_only')}|{lex.regex('patterns.level_only')})"),
+        district=re.compile(f"^{lex.alt('recipient.district')}"),
+        focus=re.compile(f"^.*?{lex.alt('recipient.focus')}"),
+        counted=re.compile(
+            rf"等(?:\d+|{_CN_NUM}+){lex.alt('recipient.count_unit')}?{_HAN}{{0,6}}$|等{_HAN}{{0,4}}$"),
+        activity=re.compile(lex.alt("recipient.activity")),
+        person=re.compile(rf"^(?:{_HAN}{{0,8}}{lex.alt('recipient.person_role')})({_HAN}{{2,3}})$"),
+        place=re.compile(rf"(?:{lex.alt('recipient.place_prep')}{_HAN}{{1,12}})$"),
+        types=tuple(types),
+        enterprise_award=re.compile(f"{lex.alt('award.enterprise_end')}$|{lex.alt('award.enterprise')}"),
+        product_award=re.compile(lex.alt("award.product")),
+        not_product=re.compile(lex.alt("award.not_product")),
+    )
+
+
+def rules() -> _Rules:
+    """The award rules compiled from the lexicon in effect (cached per lexicon file)."""
+    return _rules(load("awards").source)
 
 
 def recipient_type(name: str, award: str) -> str:
-    if _PRODUCT_AWARD.search(award) and not re.search(r"企业|公司", award):
+    r = rules()
+    if r.product_award.search(award) and not r.not_product.search(award):
         return "Product"
-    if _PERSON.match(name):
+    if r.person.match(name):
         return "Person"
-    for type_, pattern in _TYPE_RULES:
+    for type_, pattern in r.types:
         if pattern.search(name):
             return type_
-    if _ENTERPRISE_AWARD.search(award):
+    if r.enterprise_award.search(award):
         return "Enterprise"  # a title only enterprises receive (…小巨人企业, 绿色工厂, 瞪羚企业)
     return "Organization"
 
 
 def clean_award(raw: str) -> str:
+    r = rules()
     award = clean_name(raw)
-    award = re.sub(r"^(?:为|了|成为)", "", award)
+    award = r.lead.sub("", award)
     prev = None
     while prev != award:
         prev = award
-        award = _AWARD_TAIL.sub("", award)
+        award = r.tail.sub("", award)
     return award.strip("、，")
 
 
 def _split_awards(text: str) -> list[str]:
+    r = rules()
+    text = re.sub(r"[”\"]\s*[“\"]", "、", text)  # “A”“B”: two quoted titles side by side
     parts = [p for p in text.split("、") if p]
-    if len(parts) > 1 and all(len(p) >= 5 and not re.fullmatch(r"(?:全国|全省|全市|省级|市级|国家级)?(?:首批|唯一|第.批)", p) for p in parts):
-        return parts
-    return ["".join(parts)] if len(parts) > 1 and any(len(p) < 5 for p in parts) else parts
+    if len(parts) > 1 and all(len(p) >= 5 and not r.level_only.fullmatch(p) for p in parts):
+        pass
+    elif len(parts) > 1 and any(len(p) < 5 for p in parts):
+        parts = ["".join(parts)]
+    out: list[str] = []
+    for part in parts:
+        out += _split_joined(part)
+    return out
+
+
+def _split_joined(text: str) -> list[str]:
+    """A和B as two titles when both halves read as titles of their own (…之乡和…之乡, …示范县和…试点县)."""
+    r = rules()
+    for m in r.joiner.finditer(text):
+        left, right = clean_award(text[: m.start()]), clean_award(text[m.end():])
+        if len(left) < 5 or len(right) < 5:
+            continue
+        if left[-1] == right[-1] or (r.title.search(left) and r.title.search(right)):
+            return [text[: m.start()]] + _split_joined(text[m.end():])
+    return [text]
 
 
 def _looks_like_entity(name: str) -> bool:
     """A name ending in a word that names a kind of entity (村, 社区, 小学, 局, 公司 …)."""
-    return any(p.search(name) for _, p in _TYPE_RULES)
+    return any(p.search(name) for _, p in rules().types)
 
 
 def _split_recipients(text: str) -> list[str]:
@@ -107,8 +191,8 @@ class AwardExtractor:
         out: list[AwardMention] = []
         seen: set[tuple[str, str]] = set()
         for sentence in sentences_with(doc, "AWARD"):
-            if sentence.section != SECTION_REVIEW:
-                continue
+            if sentence.section == SECTION_PLAN:
+                continue  # the plan part's titles are aims (other parts: only past-tense triggers)
             for mention in self.sentence_facts(sentence, context):
                 key = (mention.recipient, mention.award)
                 if key not in seen:
@@ -117,59 +201,139 @@ class AwardExtractor:
         return out
 
     def sentence_facts(self, sentence: Sentence, context: Context) -> list[AwardMention]:
+        r = rules()
         out: list[AwardMention] = []
         previous: Optional[list[str]] = None
         year = context.year_for(sentence)
+        in_review = sentence.section == SECTION_REVIEW
         for _, clause in clauses(sentence.text):
-            m = TRIGGER.search(clause)
-            if not m:
-                # A clause without a trigger may name the subject of the next one (河南矿机在…建成X，
-                # 获批Y): carried over only when it reads as a named entity, not an activity.
-                subject = [r for r in self._recipients(clause) if _looks_like_entity(r)]
-                previous = subject or previous
-                continue
-            trigger = m.group("t")
-            before, after = clause[: m.start()], clause[m.end():]
-            if _PLANNED.search(before[-6:]):
-                continue
-            awards = [clean_award(a) for a in _split_awards(after)]
-            awards = [a for a in awards if 3 <= len(a) <= 40 and not _NOT_AWARD.search(a)]
-            if trigger in _NEEDS_LEVEL or trigger.startswith("通过") or trigger == "获得":
-                awards = [a for a in awards if _LEVEL.search(a) or re.search(r"奖|称号|荣誉", after)]
-            if trigger == "成为":
-                # 成为 confers a title only when what follows is one (示范, 先进, 试点, 第一批…园区).
-                awards = [a for a in awards if _TITLE_WORD.search(a)]
-            if not awards:
-                continue
-            recipients = self._recipients(before)
-            if not recipients and before.strip() == "" and previous:
-                recipients = previous
-            typed: list[tuple[str, str]]
-            if not recipients:
-                typed = [(context.district, "District")] if context.district else []
-            else:
-                typed = [(r, recipient_type(r, awards[0])) for r in recipients]
-            for award in awards:
-                for name, type_ in typed:
+            found = False
+            for before, trigger, after, carried in self._conferrals(clause):
+                found = True
+                if not in_review and trigger in r.review_only:
+                    continue
+                if r.planned.search(before[-6:]):
+                    continue
+                if r.counted_recipients.search(r.counted.sub("", before)):
+                    continue  # 6家单位入选…: the titles of counted, unnamed recipients
+                if r.counted_award.search(clean_name(after)):
+                    continue  # 获评…企业5家: titles of counted, unnamed recipients
+                awards = [clean_award(a) for a in _split_awards(after)]
+                awards = [a for a in awards if 3 <= len(a) <= 40 and not r.not_award.search(a)]
+                if trigger in r.needs_level:
+                    awards = [a for a in awards if r.level.search(a) or r.prize.search(after)]
+                if trigger in r.needs_title:
+                    awards = [a for a in awards if r.title.search(a)]
+                if r.assessment.search(after):
+                    awards = []  # 通过…评估: an assessment passed, not a title conferred
+                if not awards:
+                    continue
+                pairwise = bool(r.respectively.search(before))
+                recipients = carried if carried is not None else self._recipients(before)
+                if carried is None and r.with_previous.match(before) and previous:
+                    recipients = previous + recipients  # A获评X，与B、C同获Y
+                elif not recipients and r.conjunction.match(before.strip()) and previous:
+                    recipients = previous
+                recipients = [self._district_alias(n, context) for n in recipients]
+                typed: list[tuple[str, str]]
+                if not recipients:
+                    typed = [(context.district, "District")] if context.district else []
+                else:
+                    typed = [self._typed(n, awards[0], context) for n in recipients]
+                if pairwise and len(typed) == len(awards) > 1:
+                    pairs = list(zip(typed, awards))
+                else:
+                    pairs = [(t, a) for a in awards for t in typed]
+                for (name, type_), award in pairs:
                     out.append(AwardMention(name, type_, award, year, evidence(sentence)))
-            previous = recipients or previous
+                previous = recipients or previous
+            if not found:
+                # A clause without a trigger may name the subject of the next one (北辰机械在…建成X，
+                # 获批Y): carried over only when it reads as a named entity, not an activity.
+                # Any other clause in between ends the carry (A获评X，产值增长8%，获评Y: Y is the district's).
+                subject = [n for n in self._recipients(clause) if _looks_like_entity(n) and not r.activity.search(n)]
+                previous = subject or None
         return out
 
     @staticmethod
-    def _recipients(text: str) -> list[str]:
-        text = re.sub(r"^.*?(?:其中|特别是|尤其是)", "", text)
-        text = _COUNTED.sub("", text)
-        if not text or _DISTRICT_HINT.match(text):
+    def _conferrals(clause: str) -> list[tuple[str, str, str, Optional[list[str]]]]:
+        """(before, trigger, after, carried recipients) for each conferral in a clause. A later trigger
+        starts a conferral of its own when only a conjunction (获评X并入选Y: same recipients) or a new
+        subject after 、 (A获评X、B确定为Y) stands between; otherwise it is part of the award text."""
+        r = rules()
+        matches = list(r.trigger.finditer(clause))
+        if not matches:
             return []
-        if re.search(r"\d", text):
+        out: list[list] = []
+        cut = 0  # where the current conferral's recipient text starts
+        for m in matches:
+            if not out:
+                out.append([clause[: m.start()], m.group("t"), m.end(), None])
+                continue
+            gap = clause[out[-1][2]: m.start()]
+            conj = r.conjunction_end.search(gap)
+            if conj and conj.group() and gap[: conj.start()].strip():
+                out[-1].append(out[-1][2] + conj.start())
+                out.append(["", m.group("t"), m.end(), "same"])
+            elif "、" in gap and 2 <= len(gap[gap.rfind("、") + 1:]) <= 12 \
+                    and not r.level.search(gap[gap.rfind("、") + 1:]):
+                out[-1].append(out[-1][2] + gap.rfind("、"))
+                out.append([gap[gap.rfind("、") + 1:], m.group("t"), m.end(), None])
+        result = []
+        carried: Optional[list[str]] = None
+        for item in out:
+            before, trigger, start, mode = item[:4]
+            stop = item[4] if len(item) > 4 else len(clause)
+            after = clause[start:stop]
+            if mode == "same":
+                result.append((before, trigger, after, carried))
+            else:
+                carried = AwardExtractor._recipients(before) if before else None
+                result.append((before, trigger, after, None))
+        return result
+
+    @staticmethod
+    def _typed(name: str, award: str, context: Context) -> tuple[str, str]:
+        if name == context.district:
+            return name, "District"
+        type_ = recipient_type(name, award)
+        if type_ == "Person":
+            name = rules().person.match(name).group(1)  # 优秀教师王某: the person's name
+        return name, type_
+
+    @staticmethod
+    def _district_alias(name: str, context: Context) -> str:
+        """新安 for 新安县: the district's short name is the district."""
+        district = context.district or ""
+        return district if name and len(district) >= 3 and name == district[:-1] else name
+
+    @staticmethod
+    def _recipients(text: str) -> list[str]:
+        r = rules()
+        text = r.focus.sub("", text)
+        text = re.sub(r"被.*$", "", text)  # 县司法局被某协会评为: the recipient stands before 被
+        book = re.search(r"《([^《》]+)》$", text)
+        if book:
+            return [book.group(1)]  # 《某某年鉴》获评…: the book
+        text = re.sub(r"(?<=[\u4e00-\u9fff”])在.*$", "", text)  # 北辰机械在全省率先建成…: the firm
+        text = r.with_previous.sub("", text)
+        prev = None
+        while prev != text:
+            prev, text = text, r.adverb.sub("", text)
+        text = r.counted.sub("", text)
+        if text and r.district.match(text):
+            text = r.district.sub("", text)  # 我县康养食品产业集群: the cluster; 我县 alone: the district
+        if not text:
+            return []
+        if re.search(r"\d", re.sub(r"“[^”]*”", "", text)):
             return []  # 办复率100%, 提案125件: a count or a rate, not a recipient
         names = []
         for part in _split_recipients(text):
             name = clean_name(part)
-            name = re.sub(r"(?:在[\u4e00-\u9fff]{1,12})$", "", name)
+            name = r.place.sub("", name)
             if not 2 <= len(name) <= 30:
                 continue
-            if _VERBISH.search(name) and not any(p.search(name) for _, p in _TYPE_RULES):
+            if r.activity.search(name) and not _looks_like_entity(name):
                 return []
             names.append(name)
         return names
