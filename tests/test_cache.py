@@ -80,13 +80,11 @@ def test_corrupt_entries_are_ignored_and_rebuilt(tmp_path):
 def test_extractor_version_is_part_of_the_key(tmp_path, monkeypatch):
     corpus, cache_dir = _corpus(tmp_path / "in", seeds=("aimin-2024",), size=2000), tmp_path / "cache"
     _build(corpus, tmp_path / "out1", cache_dir)
+    before = code_fingerprint()
     monkeypatch.setattr(kg, "EXTRACTOR_VERSION", kg.EXTRACTOR_VERSION + "-next")
-    code_fingerprint.cache_clear()
-    try:
-        _, executor, cache = _build(corpus, tmp_path / "out2", cache_dir)
-        assert (executor.tasks, cache.hits) == (1, 0)
-    finally:
-        code_fingerprint.cache_clear()
+    assert code_fingerprint() != before
+    _, executor, cache = _build(corpus, tmp_path / "out2", cache_dir)
+    assert (executor.tasks, cache.hits) == (1, 0)
 
 
 def test_cli_cache_options(tmp_path, capsys):

@@ -1,7 +1,9 @@
-"""The gold evaluation as a regression test: build the seeds, score them with kg.evaluate.
+"""The gold evaluation as a regression test: build the seeds and the dev set, score them with kg.evaluate
+(which names matches as the referee, ../shared/gold/score.py, does).
 
-Fails when any relation's lenient F1 drops more than 0.02 below the figures reported for issue 3
-(and when strict undertakes F1, the invests amounts or the meta accuracy fall below theirs).
+Fails when a relation's lenient F1 drops more than 0.02 below the figures of the latest closing note,
+on the seeds or on the dev set (../shared/dev, read in place; skipped with a reason when absent), and
+when the meta facts of any report are wrong.
 """
 
 from __future__ import annotations
@@ -10,18 +12,14 @@ from pathlib import Path
 
 import pytest
 
-GOLD = Path(__file__).resolve().parent / "gold"
+from conftest import ROOT
 
-# Figures reported in the closing note of issue 3 (kg eval on the five seeds, lenient scoring),
-# measured with `kg build -q --no-views --out /tmp/x && kg eval --graph /tmp/x/graph.ttl --per-report`.
-REPORTED_LENIENT_F1 = {
-    "undertakes": 0.911,
-    "invests": 1.000,
-    "receivesAward": 0.955,
-    "indicator": 1.000,
-}
-REPORTED_STRICT_UNDERTAKES_F1 = 0.846
-REPORTED_META_ACCURACY = 1.0
+GOLD = Path(__file__).resolve().parent / "gold"
+DEV = ROOT.parent / "shared" / "dev"
+
+# Figures of the latest closing note (issue 11), measured with `kg eval --sets seeds,dev --per-report`.
+SEEDS_LENIENT_F1 = {"undertakes": 0.90, "invests": 1.000, "receivesAward": 0.939, "indicator": 1.000}
+DEV_LENIENT_F1 = {"undertakes": 0.54, "invests": 0.71, "receivesAward": 0.89, "indicator": 0.82}
 TOLERANCE = 0.02
 
 
@@ -32,16 +30,32 @@ def evaluation(seed_build):
     return evaluate(GOLD, seed_build.out / "graph.ttl")
 
 
-@pytest.mark.parametrize("relation", sorted(REPORTED_LENIENT_F1))
-def test_lenient_f1_holds(evaluation, relation):
+@pytest.fixture(scope="module")
+def dev_evaluation(tmp_path_factory):
+    if not (DEV / "reports").is_dir() or not (DEV / "gold").is_dir():
+        pytest.skip(f"the dev set is not beside the clone ({DEV}); CI has it at ../shared/dev")
+    from kg.build import build
+    from kg.evaluate import evaluate
+
+    out = tmp_path_factory.mktemp("dev-output")
+    result = build([DEV / "reports"], out, views=False, cache=False, progress=False)
+    assert result.ok, result.summary()
+    return evaluate(DEV / "gold", out / "graph.ttl")
+
+
+@pytest.mark.parametrize("relation", sorted(SEEDS_LENIENT_F1))
+def test_seed_lenient_f1_holds(evaluation, relation):
     f1 = evaluation.relations[relation].lenient.f1
-    assert f1 >= REPORTED_LENIENT_F1[relation] - TOLERANCE, (
-        f"{relation}: lenient F1 {f1:.3f} < reported {REPORTED_LENIENT_F1[relation]:.3f} - {TOLERANCE}")
+    assert f1 >= SEEDS_LENIENT_F1[relation] - TOLERANCE, (
+        f"{relation}: lenient F1 {f1:.3f} < reported {SEEDS_LENIENT_F1[relation]:.3f} - {TOLERANCE}")
 
 
-def test_strict_undertakes_holds(evaluation):
-    f1 = evaluation.relations["undertakes"].strict.f1
-    assert f1 >= REPORTED_STRICT_UNDERTAKES_F1 - TOLERANCE
+@pytest.mark.slow
+@pytest.mark.parametrize("relation", sorted(DEV_LENIENT_F1))
+def test_dev_lenient_f1_holds(dev_evaluation, relation):
+    f1 = dev_evaluation.relations[relation].lenient.f1
+    assert f1 >= DEV_LENIENT_F1[relation] - TOLERANCE, (
+        f"dev {relation}: lenient F1 {f1:.3f} < reported {DEV_LENIENT_F1[relation]:.3f} - {TOLERANCE}")
 
 
 def test_every_gold_investment_found_with_its_amount(evaluation):
@@ -49,8 +63,23 @@ def test_every_gold_investment_found_with_its_amount(evaluation):
 
 
 def test_meta_accuracy(evaluation):
-    assert evaluation.meta_overall >= REPORTED_META_ACCURACY
+    assert evaluation.meta_overall == 1.0
+
+
+@pytest.mark.slow
+def test_dev_meta_is_right_on_every_report(dev_evaluation):
+    wrong = {name: [f for f, mf in r.meta.items() if not mf.correct]
+             for name, r in dev_evaluation.per_report.items() if not all(mf.correct for mf in r.meta.values())}
+    assert not wrong, wrong
 
 
 def test_every_seed_report_is_scored(evaluation):
     assert not [r for r in evaluation.per_report.values() if not r.matched]
+
+
+@pytest.mark.slow
+def test_every_dev_report_is_scored_and_yields_facts(dev_evaluation):
+    assert not [n for n, r in dev_evaluation.per_report.items() if not r.matched]
+    empty = [n for n, r in dev_evaluation.per_report.items()
+             if sum(s.lenient.pred for s in r.relations.values()) == 0]
+    assert not empty, f"reports with no fact at all: {empty}"
