@@ -122,11 +122,13 @@ def unpacked_bound(config: ReadConfig) -> int:
     return max(config.max_bytes, MIN_UNPACKED_BYTES)
 
 
-def unpacked_limit(path: Path, unpacked: int, config: ReadConfig, what: str) -> None:
+def unpacked_limit(path: Path, unpacked: int, config: ReadConfig, what: str, *, exact: bool = True) -> None:
     """ReadError when a container (DOCX package, PDF streams) unpacks to more than ``--max-bytes``
-    (at least MIN_UNPACKED_BYTES): a zip bomb is refused before it is unpacked."""
+    (at least MIN_UNPACKED_BYTES): a zip bomb is refused before it is unpacked. ``what`` is the
+    phrase before "to more than" ("the package unpacks"); ``exact``: ``unpacked`` is the whole size,
+    not a count stopped past the limit."""
     if unpacked > unpacked_bound(config):
-        raise ReadError(path, f"{what} unpacks to more than the limit ({_size(unpacked)} > "
+        raise ReadError(path, f"{what} to more than the limit ({_size(unpacked) + ' ' if exact else ''}> "
                               f"{_size(unpacked_bound(config))}; raise it with --max-bytes)")
 
 

@@ -36,7 +36,7 @@ def check_unpacked_size(path: Path, data: bytes, config: ReadConfig) -> None:
     bytes than a member's recorded size (a member that inflates beyond it fails its CRC check), so the
     recorded sizes bound what python-docx can unpack."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        unpacked_limit(path, sum(info.file_size for info in package.infolist()), config, "the package")
+        unpacked_limit(path, sum(info.file_size for info in package.infolist()), config, "the package unpacks")
 
 
 def read_docx(path: Path, config: ReadConfig) -> Document:

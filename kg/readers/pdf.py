@@ -146,7 +146,7 @@ def read_pdf(path: Path, config: ReadConfig) -> Document:
     data = read_bytes(path, config)
     if not data.startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise ReadError(path, "not a PDF file (no %PDF- header)")
-    unpacked_limit(path, unpacked_size(data, unpacked_bound(config)), config, "its streams")
+    unpacked_limit(path, unpacked_size(data, unpacked_bound(config)), config, "its streams unpack", exact=False)
     try:
         pages = page_lines(io.BytesIO(data))
     except Exception as exc:
