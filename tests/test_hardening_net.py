@@ -360,3 +360,21 @@ def test_kg_view_to_a_read_only_folder_is_one_line(graph_files, tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.startswith(f"kg view: error: cannot write {out}: ")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_kg_view_on_a_full_disk_is_one_line(graph_files, tmp_path, capsys):
+    """A 64 KB tmpfs is full long before the page (vis-network inlined) is written."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True,
+                      timeout=30).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        out = disk / "page.html"
+        code = main(["view", "undertakes", "--graph", str(graph_files / "graph.ttl"), "--out", str(out)])
+        err = capsys.readouterr().err
+        assert code == 1 and "Traceback" not in err, err
+        assert err.startswith(f"kg view: error: cannot write {out}: No space left on device")
+        assert not out.exists() and not list(disk.iterdir())  # no half page, no temporary file
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True, timeout=30)
