@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import gc
+import json
+import os
+import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -11,11 +16,17 @@ from pathlib import Path
 from functools import partial
 from typing import Any, Iterable, Optional, Sequence
 
+from kg.fsutil import exchange, printable
 from kg.model import Document, Extraction
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
 
 from kg.defaults import DEFAULT_INPUT, DEFAULT_OUTPUT  # noqa: E402,F401
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many reports
+MANIFEST = ".kg-manifest.json"  # in every output folder: the files that build wrote
+#: Names in an output folder that belong to builds: replaced by the next build, never carried over.
+_BUILD_NAMES = re.compile(r"(graph\.(ttl|trig|nt|nq|jsonld|html)|index\.html|views|\.staging-.*|"
+                          + re.escape(MANIFEST) + ")")
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(staging|old)-(?P<pid>\d+)-[^/]*")
 
 
 class BuildError(Exception):
@@ -28,7 +39,7 @@ class Failure:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{printable(self.path)}: {printable(self.reason)}"
 
 
 @dataclass
@@ -57,8 +68,8 @@ class BuildResult:
         lines.append(f"time: {self.seconds:.1f} s")
         if self.cache:
             lines.append(self.cache)
-        lines += [f"wrote {p}" for p in self.outputs]
-        lines += [f"warning: {w}" for w in self.warnings]
+        lines += [f"wrote {printable(p)}" for p in self.outputs]
+        lines += [f"warning: {printable(w)}" for w in self.warnings]
         lines += [f"FAILED {f}" for f in self.failures]
         if self.failures:
             lines.append(f"{len(self.failures)} of {len(self.failures) + len(self.reports)} reports failed"
@@ -77,7 +88,7 @@ class BuildResult:
             counts = ", ".join(f"{k} {v}" for k, v in ex.counts().items())
             lines.append(f"{ex.document.path}: {_read_as(ex.document)}; {counts}"
                          + (f"; {len(ex.warnings)} warning(s)" if ex.warnings else ""))
-        lines += [f"{f.path}: FAILED: {f.reason}" for f in self.failures]
+        lines += [f"{printable(f.path)}: FAILED: {printable(f.reason)}" for f in self.failures]
         return "\n".join(lines)
 
 
@@ -86,35 +97,80 @@ def _read_as(document: Document) -> str:
 
 
 def collect_inputs(paths: Sequence[Path], *, exclude: Sequence[Path] = (),
-                   failures: Optional[list[Failure]] = None) -> list[Path]:
+                   failures: Optional[list[Failure]] = None, warnings: Optional[list[str]] = None) -> list[Path]:
     """Files given, and report files (by suffix) found in folders given, sorted, without duplicates.
 
-    Hidden files and folders, and anything under ``exclude`` (the output folder: its graph.html is no
-    report), are skipped in folders. A path that does not exist is a BuildError, or, when a
-    ``failures`` list is given, a Failure appended to it while the other paths go on.
+    Hidden files and folders, anything under ``exclude`` (the output folder: its graph.html is no
+    report) and any other folder a build wrote (an old output folder inside the input; a warning says
+    so) are skipped in folders. A path that does not exist, or a folder that cannot be read, is a
+    BuildError, or, when a ``failures`` list is given, a Failure appended to it while the other paths
+    go on. Symbolic links to files are kept (a broken link or a link loop fails alone when read);
+    links to folders are not followed.
     """
     suffixes = set(supported_suffixes())
-    skip = [Path(p).resolve() for p in exclude]
+    skip = [Path(os.path.realpath(p)) for p in exclude]
     found: list[Path] = []
+
+    def fail(path, reason: str) -> None:
+        if failures is None:
+            raise BuildError(f"{printable(path)}: {reason}")
+        failures.append(Failure(printable(path), reason))
+
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes
-                            and (p.is_file() or p.is_symlink())  # a broken link is reported, not skipped
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                            and not any(p.resolve().is_relative_to(x) for x in skip))
+            found += _walk(path, suffixes, skip, fail, warnings)
         elif path.exists() or path.is_symlink():
             found.append(path)  # read_document says what is wrong with it, if anything
-        elif failures is not None:
-            failures.append(Failure(str(path), "no such file or folder"))
         else:
-            raise BuildError(f"{path}: no such file or folder")
-    unique = list(dict.fromkeys(p.absolute() if p.is_symlink() else p.resolve() for p in found))
+            fail(path, "no such file or folder")
+    unique = list(dict.fromkeys(p.absolute() if p.is_symlink() else Path(os.path.realpath(p)) for p in found))
     if not unique:
         missing = f" ({'; '.join(map(str, failures))})" if failures else ""
-        raise BuildError(f"no reports found in {', '.join(map(str, paths))} (looked for "
+        raise BuildError(f"no reports found in {', '.join(printable(p) for p in paths)} (looked for "
                          f"{', '.join(sorted(suffixes))}){missing}")
     return [Path(p) for p in unique]
+
+
+def _walk(top: Path, suffixes: set[str], skip: list[Path], fail, warnings: Optional[list[str]]) -> list[Path]:
+    """Report files under ``top``, sorted; a folder that cannot be listed is a named failure."""
+    found = []
+
+    def unreadable(exc: OSError) -> None:
+        fail(exc.filename or top, f"cannot read this folder ({exc.strerror or type(exc).__name__}); "
+                                  "the reports in it are missing")
+
+    for folder, dirs, files in os.walk(top, onerror=unreadable):
+        here = Path(folder)
+        keep = []
+        for name in sorted(dirs):
+            sub = here / name
+            if name.startswith(".") or any(Path(os.path.realpath(sub)).is_relative_to(x) for x in skip):
+                continue
+            if is_output_folder(sub):
+                if warnings is not None:
+                    warnings.append(f"{printable(sub)}: skipped, a folder `kg build` wrote (its pages are no reports)")
+                continue
+            keep.append(name)
+        dirs[:] = keep
+        for name in files:
+            p = here / name
+            if name.startswith(".") or p.suffix.lower() not in suffixes:
+                continue
+            if any(Path(os.path.realpath(p)).is_relative_to(x) for x in skip):
+                continue
+            found.append(p)
+    return sorted(found)
+
+
+def is_output_folder(folder: Path) -> bool:
+    """A folder a build wrote: it has the build's manifest, an extraction cache, or (older builds)
+    both graph.html and index.html."""
+    try:
+        return ((folder / MANIFEST).is_file() or (folder / ".kg-cache").is_dir()
+                or ((folder / "graph.html").is_file() and (folder / "index.html").is_file()))
+    except OSError:
+        return False
 
 
 def extract_file(path: Path, config: ReadConfig = ReadConfig()) -> Extraction:
@@ -265,21 +321,26 @@ def class_counts(graph) -> dict[str, int]:
 
 
 def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, formats: Sequence[str] = ("ttl",),
-                  views: bool = True) -> list[Path]:
-    """Write the graph in each format and draw its views.
+                  views: bool = True, warnings: Optional[list[str]] = None) -> list[Path]:
+    """Write the graph in each format and draw its views, then swap them in as a whole.
 
-    Everything is written into a staging folder inside ``out_dir`` first and moved into place only when
-    every file is complete, so a build that fails or is killed while writing leaves the previous output
-    as it was (never a new graph.ttl beside an old graph.html, never a half-written file).
+    Everything is written into a staging folder beside ``out_dir`` (``.NAME.staging-PID-…``), and the
+    staging folder then takes the output folder's place in one atomic exchange (Linux renameat2; two
+    renames elsewhere). So a build that fails or is killed before the exchange leaves the previous output
+    exactly as it was, and after it the folder holds exactly this build's files: no file of an earlier
+    build stays behind (an old ``graph.trig``, the page of a report since removed). What the folder
+    holds that no build writes (the extraction cache ``.kg-cache``, a ``kg view`` page, anything else)
+    is moved over into the new folder. Leftovers of killed builds are removed by the next build.
     """
-    import os
-    import shutil
     import tempfile
 
     from kg.registry import EXPORTERS, VIEWS
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    out = Path(os.path.realpath(out_dir))  # a link to a folder: the folder it points at is replaced
+    _check_output_folder(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(out, warnings)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-{os.getpid()}-", dir=out.parent))
     try:
         staged: list[Path] = []
         for name in dict.fromkeys(EXPORTERS.canonical(fmt.strip()) for fmt in formats):
@@ -289,15 +350,121 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
             from kg.views.site import write_site_pages  # views/<district>.html and index.html
 
             staged += write_site_pages(graph, staging, title="gwr-kg")
-        written = []
-        for path in staged:
-            target = out_dir / Path(path).relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            written.append(target)
-        return written
+        names = [Path(path).relative_to(staging) for path in staged]
+        (staging / MANIFEST).write_text(json.dumps({"written": sorted(n.as_posix() for n in names)}, indent=1)
+                                        + "\n", encoding="utf-8")
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it 0700; an output folder is a normal folder
+        _swap_in(staging, out, warnings)
+        return [Path(out_dir) / n for n in names]
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.exists():  # not swapped in (an error): only this build's files are in it
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _check_output_folder(out: Path) -> None:
+    """OSError, before anything is written, when ``out`` cannot be replaced as a whole: the current
+    folder (or one holding it), or a folder where a build's file name is taken by something else."""
+    cwd = Path(os.path.realpath(os.getcwd()))
+    if out.exists() and cwd.is_relative_to(out):
+        raise OSError(errno.EBUSY, "the output folder holds the current folder; builds replace the whole "
+                                   "output folder, so give another --out", str(out))
+    if not out.is_dir():
+        if out.exists() or out.is_symlink():
+            raise OSError(errno.ENOTDIR, "not a folder", str(out))
+        return
+    for entry in os.scandir(out):
+        if _BUILD_NAMES.fullmatch(entry.name) and not entry.name.startswith("."):
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if (entry.name == "views") != is_dir or entry.is_symlink():
+                what = "a folder" if is_dir else "a link" if entry.is_symlink() else "a file"
+                raise OSError(errno.EEXIST, f"{entry.name} is {what} no build wrote; move it away",
+                              str(out / entry.name))
+
+
+def _swap_in(new: Path, out: Path, warnings: Optional[list[str]]) -> None:
+    """Put the folder ``new`` in the place of ``out`` at once, then move over what ``out`` held that
+    builds do not write, then remove the previous output."""
+    if not os.path.lexists(out):
+        os.rename(new, out)
+        return
+    if exchange(new, out):
+        old = new  # that path now holds the previous output
+    else:  # no atomic exchange here: two renames, undone if the second fails
+        old = new.with_name(new.name.replace(".staging-", ".old-", 1))
+        os.rename(out, old)
+        try:
+            os.rename(new, out)
+        except OSError:
+            os.rename(old, out)
+            raise
+    _retire(old, out, warnings)
+
+
+def _carry_over(old: Path, out: Path) -> None:
+    """Move what the folder ``old`` holds that no build writes (the cache, other files) into ``out``."""
+    listed = _manifest_names(old)
+    for entry in os.scandir(old):
+        if _BUILD_NAMES.fullmatch(entry.name) or entry.name in listed:
+            continue
+        if not os.path.lexists(out / entry.name):
+            os.rename(entry.path, out / entry.name)
+
+
+def _manifest_names(folder: Path) -> set[str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return {name.split("/", 1)[0] for name in data.get("written", [])}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()
+
+
+def _retire(old: Path, out: Path, warnings: Optional[list[str]]) -> None:
+    """Carry over what is not a build's from a previous output folder, then remove it. Anything that
+    fails here is a warning (the new output is complete in place); the next build tries again."""
+    try:
+        _carry_over(old, out)
+    except OSError as exc:
+        if warnings is not None:
+            warnings.append(f"{printable(old)}: the previous output folder is kept, a file in it could not be "
+                            f"moved into {printable(out)} ({exc.strerror or exc}); the next build tries again")
+        return
+    problems: list[str] = []
+    shutil.rmtree(old, onerror=lambda func, path, info: problems.append(f"{printable(path)}: {info[1]}"))
+    if problems and warnings is not None:
+        warnings.append(f"{printable(old)}: the previous output could not all be removed ({problems[0]}); "
+                        "the next build tries again")
+
+
+def sweep_leftovers(out: Path, warnings: Optional[list[str]] = None) -> list[Path]:
+    """Remove the staging and previous-output folders that builds into ``out`` killed midway left beside
+    it (``.NAME.staging-PID-…``, ``.NAME.old-PID-…`` of processes no longer running), after moving
+    back anything in them that a build does not write. Returns the folders swept."""
+    from kg.fsutil import _alive
+
+    swept = []
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return swept
+    for entry in entries:
+        m = _LEFTOVER.fullmatch(entry.name)
+        if not m or m.group("name") != out.name or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid = int(m.group("pid"))
+        if pid == os.getpid() or _alive(pid):
+            continue
+        if out.is_dir():
+            _retire(Path(entry.path), out, warnings)
+        else:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        swept.append(Path(entry.path))
+    return swept
 
 
 def _without_gc(func, *args, **kwargs):
@@ -340,7 +507,7 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
     for fmt in formats:
         EXPORTERS.canonical(fmt.strip())  # an unknown format fails before any work is done
     result = BuildResult()
-    files = collect_inputs(paths, exclude=[out_dir], failures=result.failures)
+    files = collect_inputs(paths, exclude=[out_dir], failures=result.failures, warnings=result.warnings)
     if strict and result.failures:
         raise BuildError(str(result.failures[0]))
     missing = list(result.failures)
@@ -375,10 +542,10 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
         mark = time.perf_counter()
         try:
             result.outputs = _without_gc(write_outputs, graph, result.reports, Path(out_dir), formats=formats,
-                                         views=views)
-        except OSError as exc:  # files are staged and moved together: the previous output is as it was
-            raise BuildError(f"cannot write to {out_dir}: {exc.strerror or exc} "
-                             f"({getattr(exc, 'filename', None) or out_dir}); the previous output is "
+                                         views=views, warnings=result.warnings)
+        except OSError as exc:  # staged beside it and swapped in at once: the previous output is as it was
+            raise BuildError(f"cannot write to {printable(out_dir)}: {printable(exc.strerror or exc)} "
+                             f"({printable(getattr(exc, 'filename', None) or out_dir)}); the previous output is "
                              "unchanged") from None
         result.timings["write"] = time.perf_counter() - mark
         result.triples = len(graph)

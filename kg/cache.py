@@ -11,6 +11,13 @@ The key of a report is a SHA-256 over
 
 Entries are pickles written atomically (a temporary file, then a rename) under
 ``<cache dir>/<key[:2]>/<key>.pickle``; by default the cache dir is ``<output dir>/.kg-cache``.
+Each entry is signed: ``MAGIC``, then an HMAC-SHA256 of its key and its pickle under a secret kept
+outside every cache folder (``$XDG_CONFIG_HOME/gwr-kg/cache.key``, else ``~/.config/gwr-kg/cache.key``,
+created once with mode 0600), then the pickle. The signature is checked before anything is
+unpickled, so whoever can write into a cache folder (a shared ``--cache``, an output folder unpacked
+from someone else's archive) cannot make the next build run code: an entry that is not signed with
+this user's key counts as corrupt and is rebuilt. Without a usable key (a key file others can read or
+write, a home that cannot be written) the cache is neither read nor written.
 An entry that cannot be read (truncated, corrupt, from another Python) is ignored and rebuilt.
 Failed reports are never cached: they are tried again on the next build.
 
@@ -21,13 +28,57 @@ rebuilding 10,000 reports after adding one extracted one.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
 import pickle
+import stat
 from pathlib import Path
 from typing import Any, Optional
 
-from kg.fsutil import atomic_open
+from kg.fsutil import atomic_open, hash_limited
 
 CACHE_DIRNAME = ".kg-cache"
+MAGIC = b"gwr-kg cache 2\n"  # then a 32-byte HMAC-SHA256, then the pickle
+KEY_BYTES = 32
+
+
+class CacheKeyError(OSError):
+    """No usable signing key (see key_path)."""
+
+
+def key_path() -> Path:
+    """Where the cache's signing key lives: outside any cache folder, in the user's config folder."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "gwr-kg" / "cache.key"
+
+
+def signing_key(path: Optional[Path] = None) -> bytes:
+    """The secret that signs cache entries, created (0600, random) on first use. CacheKeyError when
+    it cannot be created, or when the file is not a regular file of ours that only we can read."""
+    path = Path(path) if path is not None else key_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(KEY_BYTES))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+                raise CacheKeyError(f"{path}: the cache key must be a file only its owner can read and write "
+                                    "(chmod 600); the cache is not used")
+            key = fh.read(4096)
+    except CacheKeyError:
+        raise
+    except OSError as exc:
+        raise CacheKeyError(f"{path}: no cache key ({exc.strerror or exc}); the cache is not used") from None
+    if len(key) < KEY_BYTES:
+        raise CacheKeyError(f"{path}: the cache key is too short; delete it to make a new one")
+    return key
 
 def code_fingerprint() -> str:
     """SHA-256 over kg.EXTRACTOR_VERSION and what extraction depends on (kg.fingerprint: the code, the
@@ -41,13 +92,18 @@ def code_fingerprint() -> str:
 class ExtractionCache:
     """A folder of cached extractions keyed by report content and extractor version."""
 
-    def __init__(self, directory: Path | str):
+    def __init__(self, directory: Path | str, *, key: Optional[bytes] = None):
         self.directory = Path(directory)
         self.hits = 0
         self.misses = 0
         self.written = 0
         self.corrupt = 0
         self._content: dict[str, str] = {}
+        self.problem = ""  # why the cache is off, when it is
+        try:
+            self._secret = key if key is not None else signing_key()
+        except CacheKeyError as exc:
+            self._secret, self.problem = None, str(exc)
 
     def __repr__(self) -> str:
         return f"ExtractionCache({str(self.directory)!r})"
@@ -56,12 +112,14 @@ class ExtractionCache:
     def key(self, path: Path | str, config: Any = None) -> Optional[str]:
         """The cache key of the report at ``path``, or None when its bytes cannot be read (the
         build then reports the failure as usual)."""
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
+        if self._secret is None:
             return None
-        content = hashlib.sha256(data).hexdigest()
-        digest = hashlib.sha256("\x1f".join((code_fingerprint(), str(path), repr(config), content)).encode())
+        try:  # type and size first (a FIFO, /dev/zero, a sparse 3 GB file), then one bounded read
+            content = hash_limited(path, getattr(config, "max_bytes", None))
+        except OSError:
+            return None  # the reader says what is wrong with the file
+        parts = (code_fingerprint().encode(), os.fsencode(path), repr(config).encode(), content.encode())
+        digest = hashlib.sha256(b"\x1f".join(parts))  # fsencode: a file name need not be UTF-8
         key = digest.hexdigest()
         self._content[key] = content
         return key
@@ -80,7 +138,8 @@ class ExtractionCache:
         entry = self._entry(key)
         try:
             with open(entry, "rb") as fh:
-                value = pickle.load(fh)
+                data = fh.read()
+            value = pickle.loads(self._verified(key, data))  # only entries this user's key signed
             if not isinstance(value, Extraction):
                 raise TypeError(f"not an Extraction: {type(value).__name__}")
         except FileNotFoundError:
@@ -99,18 +158,34 @@ class ExtractionCache:
         if key is None or self._content.pop(key, None) != extraction.document.raw_sha256:
             return  # the file changed between hashing and reading: do not file it under the old key
         entry = self._entry(key)
+        payload = pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             with atomic_open(entry, "wb", durable=False) as fh:
-                pickle.dump(extraction, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(MAGIC + self._signature(key, payload) + payload)
         except OSError:
             return
         self.written += 1
+
+    def _signature(self, key: str, payload: bytes) -> bytes:
+        return hmac.new(self._secret, key.encode("ascii") + b"\0" + payload, hashlib.sha256).digest()
+
+    def _verified(self, key: str, data: bytes) -> bytes:
+        """The pickle inside an entry, if its signature is this user's for this key; else ValueError."""
+        head = len(MAGIC) + hashlib.sha256().digest_size
+        if not data.startswith(MAGIC) or len(data) < head:
+            raise ValueError("not a signed cache entry")
+        payload = data[head:]
+        if not hmac.compare_digest(data[len(MAGIC):head], self._signature(key, payload)):
+            raise ValueError("bad signature")
+        return payload
 
     def entries(self) -> list[Path]:
         """Every entry file, sorted (for inspection and tests)."""
         return sorted(self.directory.glob("*/*.pickle")) if self.directory.is_dir() else []
 
     def stats(self) -> str:
+        if self.problem:
+            return f"cache: off ({self.problem})"
         text = f"cache: {self.hits} reused, {self.misses} extracted"
         return text + (f" ({self.corrupt} corrupt entries rebuilt)" if self.corrupt else "")
 

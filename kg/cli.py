@@ -36,8 +36,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.query:
         raise UsageError("give a QUERY (a saved query's name, a .rq file or SPARQL text), or --list")
-    result = run_query(resolve_query(args.query), args.graph, engine=args.engine, endpoint=args.endpoint,
-                       store=args.store)
+    result = run_query(resolve_query(args.query, allow_service=args.allow_service), args.graph, engine=args.engine,
+                       endpoint=args.endpoint, store=args.store, timeout=args.timeout,
+                       allow_service=args.allow_service, max_rows=args.max_rows)
     print(result.format(args.format))
     return EXIT_OK
 
@@ -61,7 +62,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate, evaluate_sets, format_errors, format_table
+    from kg.offline import no_remote_contexts
 
+    no_remote_contexts()  # a JSON-LD graph's remote @context is never fetched
     if args.sets:
         results = evaluate_sets([s.strip() for s in args.sets.split(",") if s.strip()], workers=args.workers)
     else:
@@ -82,7 +85,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     from kg.views.query_view import view_query
 
-    print(view_query(args.query, args.graph, args.out).summary())
+    try:
+        print(view_query(args.query, args.graph, args.out).summary())
+    except OSError as exc:  # --out is a folder, read-only, under a file, or the disk is full
+        if getattr(exc, "filename", None) and Path(exc.filename) == args.graph:
+            raise
+        from kg.fsutil import printable
+
+        print(f"kg view: error: cannot write {printable(args.out)}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -111,6 +122,29 @@ def _ontology_file(name: str) -> Path:
     from kg.defaults import data_dir
 
     return data_dir("ontology") / name
+
+
+def _seconds(text: str) -> float:
+    """--timeout: a finite number of seconds above 0 ('0', 'inf' and 'nan' are refused)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0 (e.g. 30 or 2.5), got {text!r}")
+    return value
+
+
+def _row_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rows (0: no limit), got {text!r}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -209,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--store", default="gsp", choices=("oxigraph", "fuseki", "graphdb", "virtuoso", "gsp"),
                    help="with --endpoint: the store's kind, so URL can be its base (default: gsp, the URL is "
                         "the query endpoint itself)")
+    q.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS",
+                   help="with --endpoint: the whole request's deadline (default: 30)")
+    q.add_argument("--allow-service", action="store_true",
+                   help="run queries with SERVICE, which make the SPARQL engine call other servers "
+                        "(refused by default)")
+    q.add_argument("--max-rows", type=_row_count, default=1_000_000, metavar="N",
+                   help="stop with an error when the answer has more than N rows (default: 1000000; 0: no limit)")
 
     pu = parsers["push"]
     pu.add_argument("dataset", nargs="?", type=Path, default=Path("output/graph.trig"), metavar="DATASET",
@@ -219,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "endpoint itself)")
     pu.add_argument("--dry-run", action="store_true", help="print what would be sent (graphs, triples, URLs); send nothing")
     pu.add_argument("--no-ontology", action="store_true", help="do not push the ontology graph")
-    pu.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)")
+    pu.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS",
+                    help="the deadline of each request, answer included (default: 30)")
     pu.add_argument("--retries", type=int, default=3, metavar="N",
                     help="retries of a request that failed transiently, with backoff 0.5, 1, 2 … s (default: 3)")
 
@@ -261,6 +303,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from kg.build import BuildError
+    from kg.fsutil import printable
     from kg.push import PushError
     from kg.query import QueryError
     from kg.registry import UnknownPartError
@@ -272,7 +315,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"kg {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (BuildError, QueryError, UnknownPartError, PushError, ValidateError, FileNotFoundError, ValueError) as exc:
-        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        print(f"kg {args.command}: error: {printable(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"kg {args.command}: interrupted", file=sys.stderr)

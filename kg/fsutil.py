@@ -9,7 +9,9 @@ the temporary files of processes that no longer run.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -105,3 +107,136 @@ def write_text_atomic(path: Path | str, text: str) -> None:
 def write_bytes_atomic(path: Path | str, data: bytes) -> None:
     with atomic_open(path, "wb") as fh:
         fh.write(data)
+
+
+# reading input files safely ------------------------------------------------------------------------
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+class NotAFile(OSError):
+    """A path that is not a regular file (a FIFO, a device, a folder); ``reason`` says which."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(reason)
+        self.filename, self.reason = path, reason
+
+
+class TooLarge(OSError):
+    """A regular file larger than the limit; ``size`` is its size in bytes (or a lower bound)."""
+
+    def __init__(self, path, size: int, limit: int):
+        super().__init__(f"larger than the limit ({size} > {limit} bytes)")
+        self.filename, self.size, self.limit = path, size, limit
+
+
+def kind_of(mode: int) -> str:
+    """'a FIFO (named pipe)', 'a character device', … for a stat mode that is not a regular file."""
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def open_regular(path: Path | str, max_bytes: int | None = None) -> IO[bytes]:
+    """Open ``path`` for reading only if it is a regular file of at most ``max_bytes`` bytes.
+
+    The type and size are checked on the open descriptor (fstat), before any byte is read, so a FIFO
+    never blocks (it is opened non-blocking), a link to /dev/zero is refused as a device and a sparse
+    3 GB file as too large. Raises NotAFile, TooLarge or the OSError of open (ENOENT, ELOOP, EACCES).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(path, kind_of(info.st_mode))
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise TooLarge(path, info.st_size, max_bytes)
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limited(path: Path | str, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` bytes (see :func:`open_regular`); a file
+    that grows past the limit while being read raises TooLarge too."""
+    with open_regular(path, max_bytes) as fh:
+        data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise TooLarge(path, len(data), max_bytes)
+    return data
+
+
+def hash_limited(path: Path | str, max_bytes: int | None = None, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a regular file of at most ``max_bytes`` bytes, read in chunks (bounded memory)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    total = 0
+    with open_regular(path, max_bytes) as fh:
+        while block := fh.read(chunk):
+            total += len(block)
+            if max_bytes is not None and total > max_bytes:
+                raise TooLarge(path, total, max_bytes)
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# printing paths ------------------------------------------------------------------------------------
+
+
+def printable(text: object) -> str:
+    """``text`` (a path or a message) safe to print on a terminal and to encode as UTF-8.
+
+    Bytes a file name holds that are not UTF-8 (kept by Python as lone surrogates, surrogateescape)
+    become ``\\xff``; control characters (ESC, CR, BEL, C1 controls, …) become ``\\x1b`` and the like,
+    so a file name cannot move the cursor, recolour the terminal or hide the text before it.
+    """
+    text = os.fspath(text) if isinstance(text, os.PathLike) else text
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    text = str(text)
+    if text.isprintable() and text.isascii():
+        return text
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif 0xD800 <= o <= 0xDFFF:
+            out.append(f"\\u{o:04x}")
+        elif ch in "\t\n" or ch.isprintable() or (o > 0x7F and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")):
+            out.append(ch)
+        else:
+            out.append(f"\\x{o:02x}" if o <= 0xFF else f"\\u{o:04x}")
+    return "".join(out)
+
+
+# swapping a folder in ---------------------------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+
+
+def exchange(a: Path | str, b: Path | str) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False where the system or the
+    file system cannot (the caller then falls back to two renames)."""
+    import ctypes
+    import errno as errno_
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno_.ENOSYS, errno_.EINVAL, errno_.ENOTSUP, errno_.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), os.fsdecode(a))

@@ -9,16 +9,24 @@ it and the store's own default graph is never touched).
 Stores differ only in URL forms (:data:`STORES`); ``--store gsp`` takes the URL as the Graph Store
 endpoint itself. Authentication comes from the environment: ``GWR_KG_TOKEN`` (bearer), or
 ``GWR_KG_USER`` and ``GWR_KG_PASSWORD`` (HTTP basic; digest for Virtuoso, or with ``GWR_KG_AUTH=digest``).
-Requests time out, transient failures (connection refused or reset, timeouts, HTTP 429 and 5xx) are
-retried a bounded number of times with exponential backoff, and anything else fails with
-:class:`PushError`, one line naming the URL and the problem.
+Each request attempt has a total deadline (``timeout``: connecting, sending and reading the whole
+answer, however slowly the server trickles it), transient failures (connection refused or reset,
+timeouts, HTTP 429 and 5xx) are retried a bounded number of times with exponential backoff, and anything
+else fails with :class:`PushError`, one line naming the URL and the problem. Answers are read a chunk
+at a time up to a size limit. Credentials are never sent to another origin: on a redirect to another
+scheme, host or port they are dropped; and no text the server sends back is printed with a credential
+in it (a server may echo the request's headers).
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
+import math
 import os
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -32,6 +40,8 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 0.5
 TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+MAX_ANSWER_BYTES = 1 << 20  # what is read of the answer to a PUT (its body is not used)
+MAX_RESULTS_BYTES = 256 << 20  # the largest SPARQL results document `kg query --endpoint` reads
 
 
 class PushError(Exception):
@@ -81,21 +91,157 @@ def store_profile(name: str) -> StoreProfile:
 # HTTP ------------------------------------------------------------------------------------------------
 
 def _auth(profile: StoreProfile, url: str):
-    """(headers, opener) for the credentials in the environment."""
+    """(headers, handlers) for the credentials in the environment. The headers are sent as
+    "unredirected" headers (urllib does not copy them to a redirected request; _SameOriginRedirects
+    puts them back for the same origin only); digest credentials are bound to the URL's host."""
     token = os.environ.get("GWR_KG_TOKEN")
     user, password = os.environ.get("GWR_KG_USER"), os.environ.get("GWR_KG_PASSWORD")
     if token:
-        return {"Authorization": f"Bearer {token}"}, urllib.request.build_opener()
+        return {"Authorization": f"Bearer {token}"}, []
     if user and password is not None:
         if os.environ.get("GWR_KG_AUTH", profile.auth).lower() == "digest":
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             manager.add_password(None, url, user, password)
-            return {}, urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
+            return {}, [urllib.request.HTTPDigestAuthHandler(manager)]
         basic = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-        return {"Authorization": f"Basic {basic}"}, urllib.request.build_opener()
+        return {"Authorization": f"Basic {basic}"}, []
     if user or password:
         raise PushError("set both GWR_KG_USER and GWR_KG_PASSWORD (or GWR_KG_TOKEN)")
-    return {}, urllib.request.build_opener()
+    return {}, []
+
+
+def _secrets() -> list[str]:
+    """Credential strings that must never be printed (as given, and as sent in a Basic header)."""
+    token = os.environ.get("GWR_KG_TOKEN")
+    user, password = os.environ.get("GWR_KG_USER"), os.environ.get("GWR_KG_PASSWORD")
+    found = [token, password] if token or password else []
+    if user and password is not None:
+        found.append(base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii"))
+    return [s for s in found if s and len(s) >= 3]
+
+
+def redact(text: str) -> str:
+    """``text`` from a server (an error body, a reason phrase) safe to print: credentials it echoes
+    back are replaced by ***, a line that names an Authorization or Cookie header is dropped, and
+    control characters are escaped."""
+    from kg.fsutil import printable
+
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = "\n".join(line for line in text.splitlines()
+                     if not any(h in line.lower() for h in ("authorization", "cookie", "bearer ", "basic ")))
+    return printable(text)
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib's redirects, with the credentials put back only when the new URL has the same origin."""
+
+    max_redirections = 5
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) == _origin(req.full_url):
+            for name, value in req.unredirected_hdrs.items():
+                if name.lower() == "authorization":
+                    new.add_unredirected_header(name, value)
+        return new
+
+
+class _Deadline:
+    """A total time for one request: connecting, sending and reading the whole answer. Each socket
+    is shut down when the time is up, so a server that trickles a byte a second cannot hold on."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self._timers: list[threading.Timer] = []
+
+    def remaining(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        return left
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self.end
+
+    def arm(self, sock) -> None:
+        timer = threading.Timer(self.remaining(), _shutdown, (sock,))
+        timer.daemon = True
+        timer.start()
+        self._timers.append(timer)
+
+    def cancel(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+
+
+def _shutdown(sock) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _connection(base, deadline: _Deadline):
+    class DeadlineConnection(base):
+        def connect(self):
+            self.timeout = min(self.timeout if self.timeout is not None else math.inf, deadline.remaining())
+            super().connect()
+            deadline.arm(self.sock)
+
+    return DeadlineConnection
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(_connection(http.client.HTTPConnection, self.deadline), req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        extra = {"check_hostname": self._check_hostname} if hasattr(self, "_check_hostname") else {}
+        return self.do_open(_connection(http.client.HTTPSConnection, self.deadline), req, context=self._context,
+                            **extra)
+
+
+def _read_answer(response, deadline: _Deadline, limit: int, url: str, method: str) -> bytes:
+    """The answer's body, a chunk at a time, within the deadline; PushError past ``limit`` bytes."""
+    chunks, size = [], 0
+    while True:
+        deadline.remaining()
+        chunk = response.read(64 * 1024)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise PushError(f"{method} {url}: the answer is larger than {limit >> 20} MB; stopped reading "
+                            "(add a LIMIT to the query)")
+        chunks.append(chunk)
+    if deadline.expired:
+        raise TimeoutError("timed out")
+    return b"".join(chunks)
+
+
+def check_timeout(seconds: float) -> float:
+    """A usable --timeout: a finite number of seconds above zero (PushError otherwise)."""
+    if not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds <= 0:
+        raise PushError(f"--timeout must be a number of seconds above 0 and finite, got {seconds!r}")
+    return float(seconds)
 
 
 def _reason(exc: BaseException) -> str:
@@ -110,24 +256,37 @@ def _reason(exc: BaseException) -> str:
 def http_request(method: str, url: str, *, body: Optional[bytes] = None, headers: Optional[dict] = None,
                  profile: StoreProfile = STORES["gsp"], timeout: float = DEFAULT_TIMEOUT,
                  retries: int = DEFAULT_RETRIES, backoff: float = DEFAULT_BACKOFF,
-                 sleep: Callable[[float], None] = time.sleep) -> tuple[int, bytes]:
-    """One HTTP request with auth from the environment, a timeout and bounded retries; (status, body)."""
-    auth_headers, opener = _auth(profile, url)
-    request_headers = {"User-Agent": "gwr-kg", **auth_headers, **(headers or {})}
+                 sleep: Callable[[float], None] = time.sleep, max_answer: int = MAX_ANSWER_BYTES) -> tuple[int, bytes]:
+    """One HTTP request with auth from the environment, a total deadline of ``timeout`` seconds per
+    attempt, bounded retries and an answer read up to ``max_answer`` bytes; (status, body)."""
+    timeout = check_timeout(timeout)
+    auth_headers, auth_handlers = _auth(profile, url)
+    request_headers = {"User-Agent": "gwr-kg", **(headers or {})}
     attempts = max(1, retries + 1)
     for attempt in range(1, attempts + 1):
         request = urllib.request.Request(url, data=body, method=method, headers=request_headers)
+        for name, value in auth_headers.items():
+            request.add_unredirected_header(name, value)
+        deadline = _Deadline(timeout)
+        opener = urllib.request.build_opener(_DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline),
+                                             _SameOriginRedirects(), *auth_handlers)
         try:
             with opener.open(request, timeout=timeout) as response:
-                return response.status, response.read()
+                return response.status, _read_answer(response, deadline, max_answer, url, method)
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            problem = f"HTTP {exc.code} {exc.reason}" + (f": {detail[0][:200]}" if detail else "")
+            try:
+                detail = redact(exc.read(4096).decode("utf-8", "replace")).strip().splitlines()
+            except (OSError, http.client.HTTPException):
+                detail = []
+            problem = f"HTTP {exc.code} {redact(str(exc.reason))}" + (f": {detail[0][:200]}" if detail else "")
             if exc.code not in TRANSIENT_STATUS:
                 hint = " (check GWR_KG_USER/GWR_KG_PASSWORD or GWR_KG_TOKEN)" if exc.code in (401, 403) else ""
                 raise PushError(f"{method} {url}: the store refused: {problem}{hint}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-            problem = _reason(exc)
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, http.client.HTTPException) as exc:
+            problem = (f"timed out (no complete answer within {timeout:g} s)" if deadline.expired
+                       else redact(_reason(exc)))
+        finally:
+            deadline.cancel()
         if attempt < attempts:
             sleep(backoff * 2 ** (attempt - 1))
     raise PushError(f"{method} {url}: {problem} (after {attempts} attempt{'s' if attempts > 1 else ''})")
@@ -237,7 +396,8 @@ def push(dataset: Path = DEFAULT_DATASET, endpoint: str = "", *, store: str = "g
 
 def remote_select(sparql: str, endpoint: str, *, store: str = "gsp", union: bool = True,
                   timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
-                  backoff: float = DEFAULT_BACKOFF) -> tuple[list[str], list[list[Optional[str]]]]:
+                  backoff: float = DEFAULT_BACKOFF,
+                  max_answer: int = MAX_RESULTS_BYTES) -> tuple[list[str], list[list[Optional[str]]]]:
     """Run a SELECT query at a SPARQL endpoint (SPARQL 1.1 Protocol, JSON results): (variables, rows).
 
     ``union`` asks the store to query the union of its graphs as the default graph where that takes a
@@ -248,7 +408,7 @@ def remote_select(sparql: str, endpoint: str, *, store: str = "gsp", union: bool
     if union and profile.union_params:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(profile.union_params)
     status, body = http_request("POST", url, body=sparql.encode("utf-8"), profile=profile, timeout=timeout,
-                                retries=retries, backoff=backoff,
+                                retries=retries, backoff=backoff, max_answer=max_answer,
                                 headers={"Content-Type": "application/sparql-query; charset=utf-8",
                                          "Accept": "application/sparql-results+json"})
     try:

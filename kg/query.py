@@ -21,6 +21,8 @@ from kg.textutil import format_rows
 from kg.defaults import DEFAULT_GRAPH, queries_dir  # noqa: E402
 
 QUERIES_DIR = queries_dir()
+#: SELECT answers stop with a QueryError past this many rows (``kg query --max-rows``; 0: no limit).
+DEFAULT_MAX_ROWS = 1_000_000
 
 
 class QueryError(Exception):
@@ -55,18 +57,19 @@ def saved_queries(folder: Path = QUERIES_DIR) -> dict[str, tuple[Path, str]]:
     return out
 
 
-def resolve_query(query: str, folder: Path = QUERIES_DIR) -> str:
-    """SPARQL text from a saved query's name, a .rq file path, or SPARQL text itself."""
+def resolve_query(query: str, folder: Path = QUERIES_DIR, *, allow_service: bool = False) -> str:
+    """SPARQL text from a saved query's name, a .rq file path, or SPARQL text itself (a query with
+    SERVICE is refused unless ``allow_service``: see kg.offline)."""
     saved = saved_queries(folder)
     if query in saved:
-        return saved[query][0].read_text(encoding="utf-8")
+        return _no_service(saved[query][0].read_text(encoding="utf-8"), allow_service)
     if query.endswith(".rq"):
         path = Path(query)
         if not path.is_file():
             raise QueryError(f"{query}: no such query file")
-        return path.read_text(encoding="utf-8")
+        return _no_service(path.read_text(encoding="utf-8"), allow_service)
     if any(k in query.upper() for k in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")):
-        return query
+        return _no_service(query, allow_service)
     raise QueryError(f"unknown query {query!r}; saved queries: {', '.join(saved) or '(none)'}")
 
 
@@ -84,13 +87,18 @@ FILE_FORMATS = {".ttl": ("TURTLE", "turtle", False), ".nt": ("N_TRIPLES", "nt", 
 
 
 def run_query(sparql: str, graph_path: Path = DEFAULT_GRAPH, *, engine: str = "oxigraph",
-              endpoint: Optional[str] = None, store: str = "gsp", timeout: float = 30.0) -> QueryResult:
-    """Run a SELECT query over a graph file, or at a remote SPARQL ``endpoint`` when one is given."""
+              endpoint: Optional[str] = None, store: str = "gsp", timeout: float = 30.0,
+              allow_service: bool = False, max_rows: int = DEFAULT_MAX_ROWS) -> QueryResult:
+    """Run a SELECT query over a graph file, or at a remote SPARQL ``endpoint`` when one is given.
+    SERVICE is refused unless ``allow_service``; more than ``max_rows`` rows (0: no limit) stop the
+    query with a QueryError instead of filling the memory; ``timeout`` is the endpoint's total deadline."""
+    _no_service(sparql, allow_service)
     if endpoint:
         from kg.push import PushError, remote_select
 
         try:
             variables, rows = remote_select(sparql, endpoint, store=store, timeout=timeout)
+            _row_limit(len(rows), max_rows)
         except PushError as exc:
             raise QueryError(str(exc)) from None
         return QueryResult(variables, rows)
@@ -102,8 +110,11 @@ def run_query(sparql: str, graph_path: Path = DEFAULT_GRAPH, *, engine: str = "o
         import pyoxigraph as ox
 
         store_ = ox.Store()
-        with graph_path.open("rb") as fh:
-            store_.bulk_load(fh, getattr(ox.RdfFormat, ox_format))
+        try:
+            with graph_path.open("rb") as fh:
+                store_.bulk_load(fh, getattr(ox.RdfFormat, ox_format))
+        except (SyntaxError, ValueError, OSError) as exc:  # a truncated or broken file
+            raise _unreadable(graph_path, ox_format, exc) from None
         try:
             solutions = store_.query(sparql, use_default_graph_as_union=quads)
         except SyntaxError as exc:
@@ -111,23 +122,70 @@ def run_query(sparql: str, graph_path: Path = DEFAULT_GRAPH, *, engine: str = "o
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("only SELECT queries print as tables; use `kg view` to draw CONSTRUCT results")
         variables = [v.value for v in solutions.variables]
-        rows = [[_term_text(sol[v]) for v in variables] for sol in solutions]
+        rows = _collect(([_term_text(sol[v]) for v in variables] for sol in solutions), max_rows)
         return QueryResult(variables, rows)
     if engine == "rdflib":
         from rdflib import Graph
 
-        if quads:
-            from rdflib import Dataset
+        from kg.offline import no_remote_contexts
 
-            graph = Dataset(default_union=True)
-            graph.parse(graph_path, format=rdflib_format)
-        else:
-            graph = Graph().parse(graph_path, format=rdflib_format)
+        no_remote_contexts()
+        try:
+            if quads:
+                from rdflib import Dataset
+
+                graph = Dataset(default_union=True)
+                graph.parse(graph_path, format=rdflib_format)
+            else:
+                graph = Graph().parse(graph_path, format=rdflib_format)
+        except Exception as exc:  # rdflib raises many kinds of parse errors
+            raise _unreadable(graph_path, rdflib_format, exc) from None
         try:
             result = graph.query(sparql)
+            variables = [str(v) for v in result.vars or []]
+            rows = _collect(([_term_text(row[v]) for v in variables] for row in result), max_rows)
+        except QueryError:
+            raise
         except Exception as exc:
             raise QueryError(f"SPARQL error: {exc}") from None
-        variables = [str(v) for v in result.vars or []]
-        rows = [[_term_text(row[v]) for v in variables] for row in result]
         return QueryResult(variables, rows)
     raise QueryError(f"unknown engine {engine!r}; known: oxigraph, rdflib")
+
+
+# issue 15: SERVICE refused, row limit, unreadable graph files ------------------------------------------
+
+def _no_service(sparql: str, allow_service: bool) -> str:
+    from kg.offline import ServiceRefused, refuse_service
+
+    try:
+        refuse_service(sparql, allow_service)
+    except ServiceRefused as exc:
+        raise QueryError(str(exc)) from None
+    return sparql
+
+
+def _row_limit(count: int, max_rows: int) -> None:
+    if max_rows and count > max_rows:
+        raise QueryError(f"the answer has more than {max_rows:,} rows; stopped (add a LIMIT to the query, "
+                         "or raise --max-rows)")
+
+
+def _collect(rows, max_rows: int) -> list:
+    """Rows from a lazy iterator, stopping past ``max_rows`` before they fill the memory; errors the
+    engine raises while evaluating (a failing SERVICE, an unbound SERVICE ?x) become QueryErrors."""
+    out = []
+    try:
+        for row in rows:
+            out.append(row)
+            _row_limit(len(out), max_rows)
+    except QueryError:
+        raise
+    except (RuntimeError, OSError, ValueError, SyntaxError) as exc:
+        raise QueryError(f"the query failed while running: {' '.join(str(exc).split())[:300]}") from None
+    return out
+
+
+def _unreadable(path: Path, fmt: str, exc: BaseException) -> QueryError:
+    detail = " ".join(str(exc).split())[:200]
+    return QueryError(f"{path}: cannot read it as {fmt.lower().replace('_', '-')} (truncated or not that "
+                      f"format?): {type(exc).__name__}{': ' + detail if detail else ''}")

@@ -82,6 +82,10 @@ def _short(text: Optional[str]) -> str:
 def _parse(path: Path, what: str):
     from rdflib import Dataset, Graph
 
+    from kg.offline import no_remote_contexts
+
+    no_remote_contexts()  # a JSON-LD file's remote @context is never fetched
+
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ValidateError(f"{path}: unknown RDF file type {path.suffix!r}; known: {', '.join(sorted(FORMATS))}")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 from kg.model import Document
-from kg.readers import ReadConfig, ReadError, make_document
+from kg.readers import ReadConfig, ReadError, make_document, read_bytes, unpacked_limit
 
 
-def docx_text(path: Path) -> str:
+def docx_text(source) -> str:
+    """The text of a DOCX package (a path or a binary file object)."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = docx.Document(str(path))
+    document = docx.Document(source if hasattr(source, "read") else str(source))
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():
@@ -28,14 +30,24 @@ def docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
+def check_unpacked_size(path: Path, data: bytes, config: ReadConfig) -> None:
+    """Refuse a package whose members unpack to more than ``--max-bytes`` in all (a zip bomb: a few
+    hundred KB of XML that inflate to gigabytes), before anything is unpacked. zipfile never yields more
+    bytes than a member's recorded size (a member that inflates beyond it fails its CRC check), so the
+    recorded sizes bound what python-docx can unpack."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        unpacked_limit(path, sum(info.file_size for info in package.infolist()), config, "the package unpacks")
+
+
 def read_docx(path: Path, config: ReadConfig) -> Document:
-    data = path.read_bytes()
+    data = read_bytes(path, config)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError(path, "a legacy Word .doc file, not .docx; save it as .docx")
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReadError(path, "not a DOCX file (not a ZIP package)")
     try:
-        text = docx_text(path)
+        check_unpacked_size(path, data, config)
+        text = docx_text(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(path, f"not a readable DOCX ({type(exc).__name__}: {str(exc)[:160]})") from None
     except Exception as exc:

@@ -75,21 +75,34 @@ def binary_signature(data: bytes) -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' when the bytes read as plausible text in one of them, else None."""
-    if len(data) % 2:
-        return None
+    """'utf-16-le' or 'utf-16-be' when the bytes read as plausible text in one of them, else None.
+    A file one byte short, or with a few lone surrogates, still counts (kept with a warning by decode)."""
     best, best_score = None, 0.0
     for enc in ("utf-16-le", "utf-16-be"):
-        try:
-            sample = data[:8192].decode(enc, errors="strict" if len(data) <= 8192 else "ignore")
-            if len(data) > 8192:
-                data.decode(enc)
-        except UnicodeDecodeError:
+        sample = data[:8192 - 8192 % 2].decode(enc, errors="replace")
+        if _broken_utf16(data, enc) is None:
             continue
         score = sum(1 for ch in sample if _plausible(ch)) / max(len(sample), 1)
         if score > best_score:
             best, best_score = enc, score
     return best if best_score >= 0.9 else None
+
+
+def _broken_utf16(data: bytes, enc: str) -> tuple[str, list[str]] | None:
+    """``(text, warnings)`` of UTF-16 bytes that are broken in a few places only (an odd last byte, lone
+    surrogates): what decodes is kept and the rest dropped with a warning, as for broken UTF-8; None
+    when more than a handful of code units are broken (then it is not UTF-16 text)."""
+    odd = len(data) % 2
+    text = data[:len(data) - odd].decode(enc, errors="replace")
+    broken = text.count("\ufffd")
+    if broken > max(3, len(text) // 1000):
+        return None
+    warnings = []
+    if broken:
+        warnings.append(f"{broken} invalid UTF-16 code unit(s) (lone surrogates) dropped")
+    if odd:
+        warnings.append("an odd number of bytes for UTF-16: the last byte dropped")
+    return text.replace("\ufffd", ""), warnings
 
 
 def _plausible(ch: str) -> bool:
@@ -118,12 +131,16 @@ def decode(data: bytes, *, declared: str | None = None) -> tuple[str, str, list[
     """Decode report bytes: ``(text, encoding, warnings)``; raises DecodeError (with the reason)."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
+            name = ("utf-8" if enc == "utf-8-sig" else canonical(enc)) + " (BOM)"
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"broken {canonical(enc)} text after its byte-order mark "
-                                  f"({exc.reason} at byte {exc.start})") from None
-            name = ("utf-8" if enc == "utf-8-sig" else canonical(enc)) + " (BOM)"
+                kept = _broken_utf16(data[len(bom):], "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be") \
+                    if enc == "utf-16" else None
+                if kept is None:
+                    raise DecodeError(f"broken {canonical(enc)} text after its byte-order mark "
+                                      f"({exc.reason} at byte {exc.start})") from None
+                return (*_check_text(kept[0], name), kept[1])
             return (*_check_text(text, name), [])
     what = binary_signature(data)
     if what:
@@ -137,7 +154,8 @@ def decode(data: bytes, *, declared: str | None = None) -> tuple[str, str, list[
         enc = _utf16_without_bom(data)
         if enc is None:
             raise DecodeError("binary file (NUL bytes), not a text report")
-        return (*_check_text(data.decode(enc), enc), [])
+        text, warnings = _broken_utf16(data, enc)
+        return (*_check_text(text, enc), warnings)
     try:
         return (*_check_text(data.decode("utf-8"), "utf-8"), [])
     except UnicodeDecodeError:

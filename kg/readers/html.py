@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.model import Document
-from kg.readers import ReadConfig, ReadError, make_document
+from kg.readers import ReadConfig, ReadError, make_document, read_bytes
 from kg.readers.encoding import DecodeError, decode, declared_encoding
 
 _SKIP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button",
@@ -44,7 +44,8 @@ def body_text(html: str) -> str:
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(html)
+        # huge_tree: libxml2 otherwise stops at 256 levels of nesting and the text below is lost
+        root = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return ""
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction, *_SKIP)):
@@ -65,7 +66,7 @@ def _letters(text: str) -> str:
 
 
 def read_html(path: Path, config: ReadConfig) -> Document:
-    data = path.read_bytes()
+    data = read_bytes(path, config)
     try:
         html, encoding, warnings = decode(data, declared=declared_encoding(data))
     except DecodeError as exc:

@@ -10,14 +10,16 @@ refused: it needs OCR first.
 
 from __future__ import annotations
 
+import io
 import re
 import statistics
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.model import Document
-from kg.readers import ReadConfig, ReadError, make_document
+from kg.readers import ReadConfig, ReadError, make_document, read_bytes, unpacked_bound, unpacked_limit
 
 _DIGITS = re.compile(r"\d+")
 _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}[部分章节]|各位代表)")
@@ -34,12 +36,12 @@ class Line:
     bottom: float
 
 
-def page_lines(path: Path) -> list[list[Line]]:
-    """The text lines of each page, with their positions."""
+def page_lines(source) -> list[list[Line]]:
+    """The text lines of each page, with their positions (``source``: a path or a binary file object)."""
     import pdfplumber
 
     pages = []
-    with pdfplumber.open(path) as pdf:
+    with pdfplumber.open(source) as pdf:
         for page in pdf.pages:
             lines = [Line(d["text"].strip(), d["x0"], d["x1"], d["top"], d["bottom"])
                      for d in page.extract_text_lines(x_tolerance=1.5, y_tolerance=3) if d["text"].strip()]
@@ -114,12 +116,39 @@ def _cjk_edge(a: str, b: str) -> bool:
     return not (a.isascii() and a.isalnum() and b.isascii() and b.isalnum())
 
 
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def unpacked_size(data: bytes, limit: int, chunk: int = 1 << 20) -> int:
+    """What the PDF's compressed (Flate) streams inflate to in all, counted only up to just past
+    ``limit`` and a chunk at a time, so a PDF bomb is measured without being unpacked into memory.
+    Streams that are not Flate (images, fonts in other filters) count their stored size."""
+    total = 0
+    for m in _STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        raw = data[m.end():end]
+        inflater = zlib.decompressobj()
+        try:
+            piece = inflater.decompress(raw, chunk)
+            total += len(piece)
+            while inflater.unconsumed_tail and total <= limit:
+                total += len(inflater.decompress(inflater.unconsumed_tail, chunk))
+        except zlib.error:
+            total += len(raw)
+        if total > limit:
+            break
+    return total
+
+
 def read_pdf(path: Path, config: ReadConfig) -> Document:
-    data = path.read_bytes()
+    data = read_bytes(path, config)
     if not data.startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise ReadError(path, "not a PDF file (no %PDF- header)")
+    unpacked_limit(path, unpacked_size(data, unpacked_bound(config)), config, "its streams unpack", exact=False)
     try:
-        pages = page_lines(path)
+        pages = page_lines(io.BytesIO(data))
     except Exception as exc:
         name = type(exc).__name__
         names = " ".join([name, *(type(a).__name__ for a in exc.args)])  # pdfplumber wraps pdfminer's errors

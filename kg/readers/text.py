@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.model import Document
-from kg.readers import ReadConfig, ReadError, make_document
+from kg.readers import ReadConfig, ReadError, make_document, read_bytes
 from kg.readers.encoding import DecodeError
 from kg.readers.encoding import decode as _decode
 
@@ -20,7 +20,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def read_text(path: Path, config: ReadConfig) -> Document:
-    data = path.read_bytes()
+    data = read_bytes(path, config)
     try:
         text, encoding, warnings = _decode(data)
     except DecodeError as exc:
