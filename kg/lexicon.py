@@ -7,8 +7,8 @@ The built-in lexicons ship as package data in ``kg/lexicons/``; a folder named b
 in first, so a user edits a copy of one file without touching the package::
 
     lex = load("projects")
-    lex.words("status.completed")        # ('建成', '投产', …) as written
-    lex.alt("status.completed")          # '(?:投入使用|建成|…)': escaped, longest first
+    lex.words("status.completed")        # the words as written, in file order
+    lex.alt("status.completed")          # '(?:w1|w2|…)': escaped, longest first
     lex.regex("patterns.deadline")       # '(?:\\d{1,2}月底前|…)': fragments joined as they are
 
 A relation from another package names its own lexicon as ``"package:name"`` (``package/name.toml``);

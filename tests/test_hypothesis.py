@@ -158,8 +158,7 @@ def _extraction(name_list: list[str]) -> Extraction:
     doc = Document(path=f"{c}.txt", name=c or "x", text="各位代表：", raw_sha256="f" * 64)
     meta = Meta(district=a, city=b, province=c, speaker=d, speaker_title=a + b, date="2024-01-15",
                 review_year=2023, plan_year=2024)
-    return Extraction(
-        document=doc, meta=meta,
+    return Extraction(document=doc, meta=meta, facts=dict(
         projects=[ProjectMention(name=b, surface=f"{b}项目", status="Underway", year=2024, explicit=True, evidence=ev)],
         investments=[InvestmentMention(project=b, amount=Decimal("150000000"), currency="CNY", kind="TotalInvestment",
                                        text=f"{d}亿元", evidence=ev)],
@@ -167,7 +166,7 @@ def _extraction(name_list: list[str]) -> Extraction:
                 AwardMention(recipient=a, recipient_type="District", award=b, year=2023, evidence=ev)],
         indicators=[IndicatorMention(indicator="地区生产总值", year=2023, kind="Actual",
                                      growth_percent=Decimal("5.2"), amount_yuan=None, evidence=ev)],
-    )
+    ))
 
 
 EXPORT_FORMATS = {  # exporter name → (rdflib parser, pyoxigraph format)
