@@ -20,7 +20,7 @@ from typing import ClassVar, Optional
 from kg.amounts import find_money, parse_number
 from kg.extract.base import Context, evidence
 from kg.model import Evidence
-from kg.nlp import SECTION_OTHER, SECTION_PLAN, SECTION_REVIEW
+from kg.nlp import SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_REVIEW
 
 PLACEHOLDER = "¤"  # stands for an amount of money in a sentence while shapes are matched
 KINDS = ("completed", "funding", "total")
@@ -83,10 +83,10 @@ class AggregateExtractor:
         for sentence in doc._.gwr_sentences:
             if sentence.section in (SECTION_REVIEW, SECTION_PLAN):
                 year = context.year_for(sentence)
-            elif sentence.section == SECTION_OTHER:
-                year = None  # a part of the report neither review nor plan: the year is not known
+            elif sentence.section in (SECTION_OTHER, SECTION_GLOSSARY):
+                year = None  # a note, or a part neither review nor plan: the year is not known
             else:
-                continue  # preamble, glossary
+                continue  # the preamble
             for fact in self.sentence_facts(sentence.text, year, evidence(sentence)):
                 key = (fact.count, fact.amount_yuan, fact.kind, fact.year)
                 if key not in seen:
