@@ -8,7 +8,7 @@ ONTOLOGY = "https://w3id.org/gwr/ontology#"
 DATA = "https://w3id.org/gwr/id/"
 
 KINDS = ("report", "district", "city", "province", "person", "project", "org", "award", "indicator",
-         "obs", "amount", "stmt", "graph")
+         "obs", "amount", "stmt", "graph", "record", "aggregate")
 
 
 def key(*parts: object) -> str:

@@ -166,6 +166,10 @@ def resolve_meta(extraction: Extraction, entities: Entities) -> None:
 
 def map_report(extraction: Extraction, rels=None) -> Graph:
     """One report's graph: resolve its entities, then map its meta and each relation's facts."""
+    return _map_report(extraction, rels)[0]
+
+
+def _map_report(extraction: Extraction, rels=None) -> tuple[Graph, Entities]:
     from kg.relation import relations
 
     rels = list(rels) if rels is not None else relations()
@@ -179,7 +183,7 @@ def map_report(extraction: Extraction, rels=None) -> Graph:
     for rel in rels:
         for fact in extraction.facts.get(rel.name, ()):
             rel.map(fact, mapper)
-    return mapper.finish()
+    return mapper.finish(), entities
 
 
 def _suffix(path: str) -> str:
@@ -189,9 +193,11 @@ def _suffix(path: str) -> str:
 
 class MergedGraph(Graph):
     """The union of the reports' graphs (what ``kg build`` writes as Turtle), knowing its parts:
-    ``parts`` holds ``(report extraction, its graph)`` in report order, disjoint, their union this graph."""
+    ``parts`` holds ``(report extraction, its graph)`` in report order, disjoint, their union this graph;
+    ``merges`` the cross-report merges made, ``(district label, kept label, merged label, reason)``."""
 
     parts: list
+    merges: list
 
 
 # Properties a node has once in the union: when reports disagree, the first report (by name) gives the
@@ -208,7 +214,9 @@ def build_graph(extractions: Iterable[Extraction], graph: Optional[Graph] = None
     merged = MergedGraph()
     for prefix, ns in PREFIXES.items():
         merged.bind(prefix, ns, override=True, replace=True)
-    parts = [(ex, map_report(ex)) for ex in exs]
+    mapped = [_map_report(ex) for ex in exs]
+    parts = [(ex, g) for ex, (g, _) in zip(exs, mapped)]
+    merged.merges = _merge_across_reports(parts, [ents for _, ents in mapped])
     _merge_functional(parts)
     for _, g in parts:
         for triple in list(g):
@@ -221,6 +229,45 @@ def build_graph(extractions: Iterable[Extraction], graph: Optional[Graph] = None
         for triple in merged:
             graph.add(triple)
     return merged
+
+
+def _merge_across_reports(parts, entities: list[Entities]) -> list[tuple[str, str, str, str]]:
+    """One node per real thing across the reports of a district (:func:`kg.resolve.cross_report_merges`):
+    a project or award recipient named differently by two reports is folded into the node of the earlier
+    report, in every report's graph (its other names become skos:altLabel in :func:`_merge_functional`)."""
+    from kg.resolve import cross_report_merges
+
+    mentions = []
+    for index, ents in enumerate(entities):
+        for (kind, key), iri in ents._keys.items():
+            node = ents.nodes.get(iri)
+            if node is None or iri == ents.district_iri:
+                continue
+            if kind == "project":
+                mentions.append((index, ents.district_iri, ents.district_name, "project", key, iri))
+            elif kind == "org" and "Project" not in node.types:
+                mentions.append((index, ents.district_iri, ents.district_name, "org:" + ",".join(node.types), key, iri))
+    folds = cross_report_merges(mentions)
+    if not folds:
+        return []
+    into = {URIRef(a): URIRef(b) for a, b, _ in folds}
+    labels = {}
+    for _, g in parts:
+        for s, o in g.subject_objects(RDFS.label):
+            labels.setdefault(s, str(o))
+    district_label = {}
+    for ents in entities:
+        district_label.setdefault(ents.district_iri, ents.district_name)
+    district_of_node = {}
+    for index, district_iri, _, _, _, iri in mentions:
+        district_of_node.setdefault(iri, district_label[district_iri])
+    report = [(district_of_node[a], labels.get(URIRef(b), b), labels.get(URIRef(a), a), reason) for a, b, reason in folds]
+    for _, g in parts:
+        changed = [t for t in g if t[0] in into or t[2] in into]
+        for s, p, o in changed:
+            g.remove((s, p, o))
+            g.add((into.get(s, s), p, into.get(o, o)))
+    return sorted(report)
 
 
 def _merge_functional(parts) -> None:

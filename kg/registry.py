@@ -72,6 +72,7 @@ RELATIONS.register("projects", "kg.relations.projects:RELATION")
 RELATIONS.register("investments", "kg.relations.investments:RELATION")
 RELATIONS.register("awards", "kg.relations.awards:RELATION")
 RELATIONS.register("indicators", "kg.relations.indicators:RELATION")
+RELATIONS.register("aggregates", "kg.relations.aggregates:RELATION")
 
 #: Exporters: ``(graph, path, extractions=()) -> Path``, by format name (the file suffix); see kg.exporters.rdf.
 EXPORTERS = Registry("exporter")

@@ -145,3 +145,101 @@ def district_of(extraction) -> tuple[str, str]:
     if meta.division_code:
         return mint_code("district", meta.division_code), name
     return mint("district", meta.province, meta.city, name), name
+
+
+# Across reports ------------------------------------------------------------------------------------
+# Reports of one district name the same thing again, sometimes by a longer or shorter name. Equal keys
+# already give one IRI (IRIs are minted from the district and the key); containment is decided here,
+# conservatively and with a reason: same district, same kind (projects with projects, an award
+# recipient with one of the same class), names from different reports (two names one report gives
+# are two things), one name containing the other with the same head (what the longer adds is a
+# section, the work done, a place or a brand: kg/lexicons/resolve.toml), and a unique partner on both
+# sides. Never fuzzy similarity, never across districts, never transitive.
+
+MIN_PREFIX = 3  # a shorter project name the longer one continues (西环路 → 西环路建设)
+MIN_SUFFIX = 4  # a shorter project name the longer one qualifies in front (米易太阳谷 ← 金杯半山·米易太阳谷)
+MIN_ORG = 2  # a recipient's key a place is put in front of (时风 ← 高唐县时风)
+
+
+class _Rules:
+    """The containment rules, compiled lazily from the ``resolve`` lexicon."""
+
+    def __init__(self) -> None:
+        from kg.lexicon import load
+
+        lex = load("resolve")
+        self.after = re.compile(rf"(?:{lex.regex('patterns.section')}|{lex.alt('words.work')})")
+        self.place = re.compile(lex.regex("patterns.place"))
+        self.brand = re.compile(lex.regex("patterns.brand"))
+
+
+_rules: Optional[_Rules] = None
+
+
+def _compiled() -> _Rules:
+    global _rules
+    if _rules is None:
+        _rules = _Rules()
+    return _rules
+
+
+def same_thing(a: str, b: str, kind: str = "project", district: str = "") -> Optional[str]:
+    """Why keys ``a`` and ``b`` (of one district, from different reports) name one thing, or None.
+
+    ``kind`` is ``project`` or ``org`` (an award recipient); ``district`` the district's name (a
+    longer name may put it, or its stem without 县/区/市, in front)."""
+    if a == b:
+        return "equal"
+    short, long_ = sorted((a, b), key=lambda s: (len(s), s))
+    if len(short) == len(long_) or short not in long_:
+        return None
+    rules = _compiled()
+    stem = district[:-1] if len(district) > 2 and district[-1] in "县区市旗" else district
+    if kind == "project" and long_.startswith(short) and len(short) >= MIN_PREFIX:
+        added = long_[len(short):]
+        if rules.after.fullmatch(added):
+            return f"{long_} = {short} + {added} (section or work)"
+    if long_.endswith(short) and len(short) >= (MIN_SUFFIX if kind == "project" else MIN_ORG):
+        added = long_[: -len(short)]
+        if added in (district, stem) or rules.place.fullmatch(added):
+            return f"{long_} = {added} + {short} (place)"
+        if kind == "project" and rules.brand.fullmatch(added):
+            return f"{long_} = {added} + {short} (brand)"
+    return None
+
+
+def cross_report_merges(mentions) -> list[tuple[str, str, str]]:
+    """Which nodes of different reports are one thing: ``(iri, into, reason)`` for each node to fold into
+    another. ``mentions``: ``(report index, district iri, district name, group, key, iri)`` for every
+    project and award recipient each report resolved; ``group`` is ``project`` or ``org:<class>``.
+    A node folds into the node of the earlier report (the first report by file name gives the IRI)."""
+    nodes: dict[str, dict] = {}  # iri -> its district, group, key and the reports naming it
+    for index, district_iri, district_name, group, key, iri in mentions:
+        node = nodes.setdefault(iri, {"district": district_iri, "name": district_name, "group": group,
+                                      "key": key, "reports": set(), "first": index})
+        node["reports"].add(index)
+        node["first"] = min(node["first"], index)
+    by_group: dict[tuple[str, str], list[str]] = {}
+    for iri in sorted(nodes, key=lambda i: (nodes[i]["first"], nodes[i]["key"], i)):
+        n = nodes[iri]
+        by_group.setdefault((n["district"], n["group"]), []).append(iri)
+    out = []
+    for (district_iri, group), iris in by_group.items():
+        kind = "project" if group == "project" else "org"
+        edges: dict[tuple[str, str], str] = {}
+        for i, x in enumerate(iris):
+            for y in iris[i + 1:]:
+                nx, ny = nodes[x], nodes[y]
+                if nx["key"] == ny["key"] or nx["reports"] & ny["reports"]:
+                    continue  # equal keys share an IRI already; one report naming both keeps them apart
+                reason = same_thing(nx["key"], ny["key"], kind, nx["name"])
+                if reason:
+                    edges[(x, y)] = reason
+        degree: dict[str, int] = {}
+        for x, y in edges:
+            degree[x] = degree.get(x, 0) + 1
+            degree[y] = degree.get(y, 0) + 1
+        for (x, y), reason in edges.items():
+            if degree[x] == 1 and degree[y] == 1:  # a unique partner on both sides
+                out.append((y, x, reason))  # iris are in order of first report: y folds into x
+    return out

@@ -27,6 +27,9 @@ def map_fact(fact: InvestmentMention, m) -> None:
     node = m.node(m.entities.project(fact.project))
     if not m.has((m.district, GWR.undertakes, node)):
         m.statement(m.district, GWR.undertakes, node, fact.evidence)
+        from kg.relations.projects import record
+
+        record(m, node, fact.evidence)
     amount = URIRef(mint("amount", m.report, project_key(fact.project), fact.kind, fact.amount, fact.currency))
     m.add(amount, RDF.type, GWR.MonetaryAmount)
     m.label(amount, fact.text)

@@ -26,6 +26,46 @@ def map_fact(fact: ProjectMention, m) -> None:
         if fact.year:
             m.add(node, GWR.statusYear, integer(fact.year))
     m.statement(m.district, GWR.undertakes, node, fact.evidence, fact.year)
+    record(m, node, fact.evidence, fact.year, fact.status)
+
+
+_STATUS_ZH = {"Planned": "计划", "Underway": "在建", "Completed": "建成", "Signed": "签约"}
+
+
+def record(m, node, evidence, year=None, status=None) -> None:
+    """The project's dated record in this report (``gwr:mention`` a ``gwr:ProjectRecord``): the report,
+    the year and status it gives, the sentence. One record per (report, project); the first mention with
+    a status gives its status, year and sentence, else the first mention. Records stay in their report's
+    graph when projects of several reports are merged, so a project's records are its timeline."""
+    from rdflib import RDF, URIRef
+
+    from kg.iri import mint
+    from kg.rdf import GWR, integer
+
+    meta = m.extraction.meta
+    rec = URIRef(mint("record", m.report, node))
+    year = year or meta.plan_year or meta.review_year
+    name = m.entities.label(str(node)) or ""
+    if not m.has((rec, RDF.type, GWR.ProjectRecord)):
+        m.add(rec, RDF.type, GWR.ProjectRecord)
+        m.add(node, GWR.mention, rec)
+        m.provenance(rec, evidence)
+        if year:
+            m.add(rec, GWR.year, integer(year))
+        if status:
+            m.add(rec, GWR.projectStatus, GWR[status])
+        m.label(rec, f"{name}（{m.district_name}{year or ''}年{_STATUS_ZH.get(status or '', '')}）")
+    elif status and not m.has((rec, GWR.projectStatus, None)):  # a later mention that gives the status
+        from rdflib.namespace import PROV
+
+        m.add(rec, GWR.projectStatus, GWR[status])
+        for p in (GWR.year, GWR.evidence, GWR.charStart, GWR.charEnd, PROV.wasDerivedFrom):
+            m.g.remove((rec, p, None))
+        m.provenance(rec, evidence)
+        if year:
+            m.add(rec, GWR.year, integer(year))
+        m._labels.pop(rec, None)
+        m.label(rec, f"{name}（{m.district_name}{year or ''}年{_STATUS_ZH[status]}）")
 
 
 def from_gold(line: Mapping[str, Any], district: str) -> ProjectMention:
@@ -41,8 +81,8 @@ RELATION = Relation(
     fact_type=ProjectMention,
     resolve=resolve,
     map=map_fact,
-    styles={"Project": ("#1f77b4", "dot", "项目")},
-    edge_labels={"undertakes": "承担"},
+    styles={"Project": ("#1f77b4", "dot", "项目"), "ProjectRecord": ("#aec7e8", "dot", "项目记录")},
+    edge_labels={"undertakes": "承担", "mention": "提及"},
     evaluation=EvalSpec("undertakes", from_gold),
     description="district undertakes project (gwr:undertakes), status from the verbs and the report part",
 )
