@@ -8,28 +8,54 @@ Read from the title block (``——2024年1月17日在平顶山市石龙区第�
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from kg.geo import lookup_city, lookup_district
+from kg.lexicon import load
 from kg.model import Meta
 
 _CN_DIGITS = "〇零○O一二三四五六七八九十"
 _NUM = rf"(?:\d{{1,4}}|[{_CN_DIGITS}]{{1,4}})"
 _DATE = re.compile(rf"({_NUM})年({_NUM})月({_NUM})日")
-_CONGRESS = re.compile(
-    r"在(?P<loc>[\u4e00-\u9fff]{2,24}?)(?:第[一二三四五六七八九十\d]{1,4}届)?人民代表大会"
-)
-_LOC = re.compile(
-    r"^(?P<province>[\u4e00-\u9fff]{2,8}?(?:省|自治区))?"
-    r"(?P<city>[\u4e00-\u9fff]{2,10}?(?:市|自治州|州|地区|盟))?"
-    r"(?P<district>[\u4e00-\u9fff]{1,10}?(?:区|县|市|旗))$"
-)
-_TITLE = r"代?(?:区|县|市|旗)长"
-_SPEAKER = re.compile(
-    rf"(?:(?P<district>[\u4e00-\u9fff]{{2,12}}?(?:区|县|市|旗))人民政府)?(?P<title>{_TITLE})(?P<name>[\u4e00-\u9fff·]{{2,4}})(?=\n|$|（|\()"
-)
-_DELEGATE = re.compile(r"我代表(?P<district>[\u4e00-\u9fff]{2,12}?(?:区|县|市|旗))人民政府")
-_PLACE_SUFFIX = re.compile(r"(?:区|县|市|旗)$")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    congress: re.Pattern
+    loc: re.Pattern
+    speaker: re.Pattern
+    delegate: re.Pattern
+    opening: str
+
+
+@lru_cache(maxsize=4)
+def _compile(_source: str) -> _Rules:
+    lex = load("meta")
+    province, city, district = lex.alt("place.province"), lex.alt("place.city"), lex.alt("place.district")
+    gov = lex.alt("phrase.government")
+    title = rf"{lex.alt('title.acting')}?{district}{lex.alt('title.head')}"
+    return _Rules(
+        congress=re.compile(
+            rf"在(?P<loc>[\u4e00-\u9fff]{{2,24}}?)(?:第[一二三四五六七八九十\d]{{1,4}}届)?{lex.alt('phrase.congress')}"
+        ),
+        loc=re.compile(
+            rf"^(?P<province>[\u4e00-\u9fff]{{2,8}}?{province})?"
+            rf"(?P<city>[\u4e00-\u9fff]{{2,10}}?{city})?"
+            rf"(?P<district>[\u4e00-\u9fff]{{1,10}}?{district})$"
+        ),
+        speaker=re.compile(
+            rf"(?:(?P<district>[\u4e00-\u9fff]{{2,12}}?{district}){gov})?(?P<title>{title})"
+            rf"(?P<name>[\u4e00-\u9fff·]{{2,4}})(?=\n|$|（|\()"
+        ),
+        delegate=re.compile(rf"{lex.alt('phrase.delegate')}(?P<district>[\u4e00-\u9fff]{{2,12}}?{district}){gov}"),
+        opening=lex.words("phrase.opening")[0],
+    )
+
+
+def _rules() -> _Rules:
+    return _compile(load("meta").source)
 
 
 def _number(text: str) -> Optional[int]:
@@ -48,7 +74,7 @@ def _number(text: str) -> Optional[int]:
 
 def _head(text: str) -> str:
     """The title block: everything before the first 各位代表 (or the first 1,500 characters)."""
-    cut = text.find("各位代表")
+    cut = text.find(_rules().opening)
     return text[: cut if 0 <= cut < 3000 else 1500]
 
 
@@ -67,18 +93,18 @@ def extract_meta(text: str, review_year: Optional[int] = None, plan_year: Option
     head = _head(text)
     date = parse_date(head)
     district = city = province = None
-    m = _CONGRESS.search(head)
+    m = _rules().congress.search(head)
     if m:
-        loc = _LOC.match(m.group("loc"))
+        loc = _rules().loc.match(m.group("loc"))
         if loc:
             district, city, province = loc.group("district"), loc.group("city"), loc.group("province")
     speaker = title = None
-    s = _SPEAKER.search(head)
+    s = _rules().speaker.search(head)
     if s:
         speaker, title = s.group("name"), s.group("title")
         district = district or s.group("district")
     if not district:
-        d = _DELEGATE.search(text[:5000])
+        d = _rules().delegate.search(text[:5000])
         if d:
             district = d.group("district")
     code = None
