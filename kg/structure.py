@@ -122,7 +122,11 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         ),
         # A part heading at the start of a longer sentence (reports stored as one line):
         # 一、2023年工作回顾2023年是… → title '2023年工作回顾'.
-        embedded=re.compile(rf"^(?:[一二三四五六七八九十]{{1,3}}、)?(?P<title>{time}[^，。；：、]{{0,10}}?{cues})"),
+        # … or, numbered, the government's own part: 三、建设人民满意的服务型政府持续改进作风。
+        embedded=re.compile(
+            rf"^(?:[一二三四五六七八九十]{{1,3}}、)?(?P<title>{time}[^，。；：、]{{0,10}}?{cues})"
+            rf"|^[一二三四五六七八九十]{{1,3}}、(?P<other>[^，。；：、]{{0,14}}?{lex.alt('heading.other')})"
+        ),
         sentence_plan=re.compile(lex.alt("sentence.plan")),
     )
 
@@ -166,7 +170,7 @@ def _heading(text: str, one_line: bool) -> Optional[_Heading]:
     if one_line:
         e = r.embedded.match(body)
         if e:
-            return _Heading(_SHAPE_NUMBERED if m else _SHAPE_PLAIN, e.group("title"), embedded=True)
+            return _Heading(_SHAPE_NUMBERED if m else _SHAPE_PLAIN, e.group("title") or e.group("other"), embedded=True)
     return None
 
 
