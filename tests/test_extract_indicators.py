@@ -109,3 +109,8 @@ def test_synonyms_from_the_guideline():
     assert {(i, v) for i, _, _, _, v in got} == {
         ("地方一般公共预算收入", Decimal("660000000")), ("固定资产投资", Decimal("4")),
         ("农村居民人均可支配收入", Decimal("6"))}
+
+
+def test_end_of_plan_targets_are_not_lines():
+    assert table(plan="到2030年，地区生产总值达到300亿元。地区生产总值增长6%。") == {
+        ("地区生产总值", 2025, "Target", "growth", Decimal("6"))}

@@ -22,6 +22,7 @@ from kg.extract.base import Context, evidence
 from kg.lexicon import load
 from kg.model import IndicatorMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
+from kg.structure import plan_period_end
 
 @dataclass(frozen=True)
 class _Rules:
@@ -115,6 +116,8 @@ def _rules() -> _Rules:
 
 
 _WINDOW = 40
+_TARGET_YEAR = re.compile(r"到(20\d\d)年")
+_YEAR_IN = re.compile(r"20\d\d年")
 _CLAUSE_END = "，；：。,;"
 
 
@@ -242,6 +245,15 @@ def _item_index(text: str, clause_start: int, position: int) -> int:
     return len(re.findall(_rules().conjunction, text[clause_start:position]))
 
 
+def _other_period_target(sentence: Sentence, plan_year: int) -> bool:
+    """A target for another year than the plan year: the end of a five-year plan (到2025年 …, or any
+    target under a heading naming only the plan period, “十四五”时期主要目标)."""
+    if any(y != plan_year for y in map(int, _TARGET_YEAR.findall(sentence.text))):
+        return True
+    heading = sentence.heading
+    return bool(plan_period_end(heading)) and not _YEAR_IN.search(heading)
+
+
 class IndicatorExtractor:
     name: ClassVar[str] = "indicators"
 
@@ -276,6 +288,8 @@ class IndicatorExtractor:
         if year is None:
             return []
         kind = "Target" if sentence.section == SECTION_PLAN else "Actual"
+        if kind == "Target" and _other_period_target(sentence, year):
+            return []
         mentions = _mentions(text)
         groups = _groups(text, mentions)
         out = []
