@@ -32,7 +32,7 @@ SECTION_PREAMBLE = "preamble"
 SECTION_OTHER = "other"
 SECTION_GLOSSARY = "glossary"
 
-_TOP_MARK = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]")
+_TOP_MARK = re.compile(r"^(?:([一二三四五六七八九十]{1,3})[、.．]|第[一二三四五六七八九十]{1,3}部分[、：:．.]?)")
 _SUB_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[，、])")
 _YEAR = re.compile(r"(20\d\d|19\d\d|二[〇零○O0][一二三四五六七八九〇零○0]{2})\s*年")
 _PLAN_PERIOD = re.compile(r"十([一二三四五六七八九])五")
@@ -217,7 +217,8 @@ def mark_sections(sentences: Iterable[tuple[str, int]]) -> Structure:
                 section = SECTION_PLAN
         elif in_annex:
             pass
-        elif h is not None and (part_shape is None or h.shape == part_shape):
+        elif h is not None and (part_shape is None or h.shape == part_shape
+                                or h.shape == _SHAPE_PLAIN and _YEAR.search(h.title) and classify_heading(h.title)):
             part = classify_heading(h.title, seen_review)
             year = None
             if part:

@@ -126,3 +126,11 @@ def test_no_part_headings_at_all_falls_back_to_sentence_cues():
 
 def test_plan_period_end():
     assert (plan_period_end("“十三五”时期"), plan_period_end("十四五规划")) == (2020, 2025)
+
+
+def test_part_headings_named_as_parts_and_mixed_shapes():
+    text = (f"各位代表：\n第一部分 2023年工作回顾\n{REVIEW}\n（一）重点任务完成情况\n全面完成年度目标。\n"
+            f"2024年工作安排\n{PLAN}")
+    doc, _ = parse(text)
+    assert (doc._.gwr_review_year, doc._.gwr_plan_year) == (2023, 2024)
+    assert part_of(doc, "全面完成年度目标") == SECTION_REVIEW and part_of(doc, "溪畔物流园") == SECTION_PLAN
