@@ -134,3 +134,11 @@ def test_part_headings_named_as_parts_and_mixed_shapes():
     doc, _ = parse(text)
     assert (doc._.gwr_review_year, doc._.gwr_plan_year) == (2023, 2024)
     assert part_of(doc, "全面完成年度目标") == SECTION_REVIEW and part_of(doc, "溪畔物流园") == SECTION_PLAN
+
+
+def test_title_block_with_abbreviated_congress_and_deputy_speaker():
+    text = ("政府工作报告\n——2023年1月12日在杭州市桐庐县十七届人大三次会议上\n桐庐县人民政府副县长 许清和\n各位代表：\n"
+            f"一、2022年工作回顾\n{REVIEW}\n二、2023年工作安排\n{PLAN}")
+    _, meta = parse(text)
+    assert (meta.district, meta.city, meta.province) == ("桐庐县", "杭州市", "浙江省")
+    assert (meta.speaker, meta.speaker_title, meta.date) == ("许清和", "副县长", "2023-01-12")

@@ -47,7 +47,7 @@ def _compile(_source: str) -> _Rules:
     title = rf"(?:{lex.alt('title.acting')}?{district}{lex.alt('title.head')}|{lex.alt('title.committee')})"
     return _Rules(
         congress=re.compile(
-            rf"在(?P<loc>[\u4e00-\u9fff]{{2,24}}?)(?:第[一二三四五六七八九十\d]{{1,4}}届)?{lex.alt('phrase.congress')}"
+            rf"在(?P<loc>[\u4e00-\u9fff]{{2,24}}?)(?:第?[一二三四五六七八九十\d]{{1,4}}届)?{lex.alt('phrase.congress')}"
         ),
         loc=re.compile(
             rf"^(?P<province>[\u4e00-\u9fff]{{2,8}}?{province})?"
