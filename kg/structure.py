@@ -195,7 +195,7 @@ def mark_sections(sentences: Iterable[tuple[str, int]]) -> Structure:
     section, heading = SECTION_PREAMBLE, ""
     review_year = plan_year = None
     part_shape: Optional[str] = None
-    seen_review = False
+    seen_review = seen_plan = False
     review_sentences = 0  # sentences read since the review part opened (for its year)
     out: list[Sentence] = []
     in_annex = annex_pending = False  # in an annex; its heading was read and its title comes next
@@ -224,9 +224,15 @@ def mark_sections(sentences: Iterable[tuple[str, int]]) -> Structure:
             if part:
                 year = _heading_year(h.title, part, review_year)
             elif part_shape is not None:
-                # A part heading naming no part: the plan part when it names a later year, else other.
+                # A part heading naming no part: the plan part when it names a later year or comes right
+                # after the review part (a slogan: 二、坚定信心开创新局面), else the government's own part.
                 later = [y for y in _years(h.title) if review_year and y > review_year]
-                part, year = (SECTION_PLAN, min(later)) if later else (SECTION_OTHER, None)
+                if later:
+                    part, year = SECTION_PLAN, min(later)
+                elif section == SECTION_REVIEW and not seen_plan:
+                    part = SECTION_PLAN
+                else:
+                    part = SECTION_OTHER
             if part:
                 part_shape = part_shape or h.shape
                 section, heading = part, h.title if h.embedded else text
@@ -235,9 +241,11 @@ def mark_sections(sentences: Iterable[tuple[str, int]]) -> Structure:
                     review_sentences = 0
                     review_year = review_year or year
                 elif part == SECTION_PLAN:
+                    seen_plan = True
                     plan_year = plan_year or year
         elif part_shape is None and section in (SECTION_PREAMBLE, SECTION_REVIEW) and r.plan_opening.match(text):
             section = SECTION_PLAN
+            seen_plan = True
         elif section == SECTION_PREAMBLE and r.review_opening.match(text):
             section = SECTION_REVIEW
             seen_review = True
@@ -261,7 +269,7 @@ def _by_sentence_cues(sentences: list[Sentence]) -> list[Sentence]:
     r = rules()
     out = []
     for s in sentences:
-        if s.section in (SECTION_PREAMBLE, SECTION_OTHER) and s.start > 0 and not s.text.endswith("：") or s.section == SECTION_OTHER:
+        if s.section in (SECTION_PREAMBLE, SECTION_OTHER) and not s.text.endswith("："):
             section = SECTION_PLAN if r.sentence_plan.search(s.text) else SECTION_REVIEW
             s = Sentence(s.text, s.start, s.end, section, s.heading)
         out.append(s)

@@ -142,3 +142,10 @@ def test_title_block_with_abbreviated_congress_and_deputy_speaker():
     _, meta = parse(text)
     assert (meta.district, meta.city, meta.province) == ("桐庐县", "杭州市", "浙江省")
     assert (meta.speaker, meta.speaker_title, meta.date) == ("许清和", "副县长", "2023-01-12")
+
+
+def test_plan_part_under_a_slogan_heading():
+    text = (f"各位代表：\n一、2023年工作回顾\n{REVIEW}\n二、坚定信心，奋勇争先\n今年是关键之年。{PLAN}\n"
+            "三、全面加强政府自身建设\n持续改进作风。")
+    doc, _ = parse(text)
+    assert part_of(doc, "溪畔物流园") == SECTION_PLAN and part_of(doc, "改进作风") == SECTION_OTHER
