@@ -114,3 +114,10 @@ def test_synonyms_from_the_guideline():
 def test_end_of_plan_targets_are_not_lines():
     assert table(plan="到2030年，地区生产总值达到300亿元。地区生产总值增长6%。") == {
         ("地区生产总值", 2025, "Target", "growth", Decimal("6"))}
+
+
+def test_more_synonyms_and_per_capita_gdp_is_not_gdp():
+    got = table("人均地区生产总值达到5.2万元。社零总额增长3.9%。进出口贸易总额完成2.6亿元。农民人均可支配收入增长7.7%。")
+    assert {(i, v) for i, _, _, _, v in got} == {
+        ("社会消费品零售总额", Decimal("3.9")), ("进出口总额", Decimal("260000000")),
+        ("农村居民人均可支配收入", Decimal("7.7"))}
