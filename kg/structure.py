@@ -259,6 +259,10 @@ def mark_sections(sentences: Iterable[tuple[str, int]]) -> Structure:
         out.append(Sentence(text, start, start + len(text), section, heading))
     if review_year and plan_year and plan_year <= review_year:
         plan_year = None
+    if review_year is None and plan_year is None:
+        # No heading names a year: the first sentence opening with one (2021年是…, 刚刚过去的2021年，…).
+        y = next((m for m in (r.review_year_opening.match(s.text) for s in out) if m), None)
+        review_year = int(y.group(1)) if y else None
     if not any(s.section in (SECTION_REVIEW, SECTION_PLAN) for s in out):
         out = _by_sentence_cues(out)
     return Structure(out, review_year, plan_year)

@@ -11,6 +11,7 @@ from collections import Counter
 from kg.extract.meta import extract_meta
 from kg.nlp import get_nlp
 from kg.normalize import normalize
+from tests.extract_fixtures import run
 from kg.structure import SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_REVIEW, plan_period_end
 
 
@@ -149,3 +150,13 @@ def test_plan_part_under_a_slogan_heading():
             "三、全面加强政府自身建设\n持续改进作风。")
     doc, _ = parse(text)
     assert part_of(doc, "溪畔物流园") == SECTION_PLAN and part_of(doc, "改进作风") == SECTION_OTHER
+
+
+def test_no_title_no_date_no_headings_still_has_years():
+    text = ("各位代表：\n现在，我代表桐庐县人民政府向大会报告工作。\n刚刚过去的2022年，我们攻坚克难。全县生产总值增长5.2%，"
+            "桐庐云栖茶谷建成投产。\n今年，力争全县生产总值增长6%，开工建设桐庐溪畔物流园。")
+    doc, meta = parse(text)
+    assert (meta.review_year, meta.plan_year) == (2022, 2023)
+    assert part_of(doc, "溪畔物流园") == SECTION_PLAN
+    facts, _ = run("indicators", text)
+    assert {(f.indicator, f.year, f.kind) for f in facts} == {("地区生产总值", 2022, "Actual"), ("地区生产总值", 2023, "Target")}
