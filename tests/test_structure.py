@@ -11,8 +11,8 @@ from collections import Counter
 from kg.extract.meta import extract_meta
 from kg.nlp import get_nlp
 from kg.normalize import normalize
-from tests.extract_fixtures import run
 from kg.structure import SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_REVIEW, plan_period_end
+from tests.extract_fixtures import run
 
 
 def parse(text: str):
