@@ -160,3 +160,15 @@ def test_no_title_no_date_no_headings_still_has_years():
     assert part_of(doc, "溪畔物流园") == SECTION_PLAN
     facts, _ = run("indicators", text)
     assert {(f.indicator, f.year, f.kind) for f in facts} == {("地区生产总值", 2022, "Actual"), ("地区生产总值", 2023, "Target")}
+
+
+def test_district_from_how_the_body_names_itself_without_a_delegate_phrase():
+    text = ("各位代表：\n一、2023年工作回顾\n在杭州市委和县委的坚强领导下，全县上下团结奋进。桐庐云栖茶谷建成投产，"
+            "桐庐山水步道贯通，桐庐文旅小镇开街。\n二、2024年工作安排\n全县将继续努力。")
+    _, meta = parse(text)
+    assert (meta.district, meta.city) == ("桐庐县", "杭州市")
+
+
+def test_ambiguous_district_name_without_evidence_stays_unlinked():
+    _, meta = parse("各位代表：\n现在，我代表朝阳区人民政府向大会报告工作。\n一、2023年工作回顾\n全区经济稳中有进。")
+    assert meta.district == "朝阳区" and meta.city is None and meta.division_code is None
