@@ -16,6 +16,7 @@ _CN_NUM_CHARS = "零〇一二两三四五六七八九十百千点"
 NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_NUM_CHARS}]+)"
 _UNIT_FACTOR = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7,
                 "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3, "": Decimal(1)}
+UNIT_FACTOR = _UNIT_FACTOR  # 亿 → 1e8 …, for figures written without a currency
 MONEY = re.compile(
     rf"(?P<qual>约|近|超过?|逾|达到?|突破)?(?P<num>{NUMBER})(?P<more>余|多)?"
     rf"(?P<unit>万亿|亿|千万|百万|万|千)?(?P<cur>元人民币|元|美元|欧元)(?P<post>以上|左右)?"

@@ -70,3 +70,27 @@ def lookup_city(name: str) -> Optional[Division]:
     """A prefecture-level city by name, if unique."""
     codes = [c for c, n in _table().items() if n == name and c.endswith("00") and not c.endswith("0000")]
     return _division(codes[0]) if len(codes) == 1 else None
+
+
+def district_candidates(name: str) -> list[Division]:
+    """Every county-level division called ``name`` (several when the name exists in several cities)."""
+    return [_division(c) for c in _by_name().get(name, [])]
+
+
+@lru_cache(maxsize=1)
+def county_divisions() -> list[Division]:
+    """Every county-level division (区, 县, 县级市, 旗 …) of the table."""
+    out = []
+    for codes in _by_name().values():
+        for code in codes:
+            if code[4:] != "00":
+                out.append(_division(code))
+    return out
+
+
+def short_name(name: str, suffixes: tuple[str, ...]) -> str:
+    """A place name without its level ending (洛阳市 → 洛阳), when two characters or more remain."""
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name

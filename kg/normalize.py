@@ -8,7 +8,8 @@ The normalized text is what every later stage sees, and what evidence offsets re
    footnote markers ``[1]``, page headers/footers such as ``— 3 —`` or ``第 3 页``.
 3. Whitespace: spaces between Chinese characters, digits and punctuation removed (kept only between
    two Latin words); lines broken inside a sentence are joined; paragraphs stay one per line.
-4. OCR slips: ``十`` standing for ``+`` after 互联网/智慧 etc. (``互联网十`` → ``互联网+``).
+4. Encoding noise: a run of ``??`` where a source lost full-width spaces is a space.
+5. OCR slips: ``十`` standing for ``+`` after 互联网/智慧 etc. (``互联网十`` → ``互联网+``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _PAGE_LINE = re.compile(
 _TOC_LINE = re.compile(r"^.{1,60}?[\.…·]{4,}\s*\d{1,4}\s*$")
 # Whitespace that is not between two Latin letters/digits.
 _SPACE = re.compile(r"(?<![A-Za-z0-9])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?![A-Za-z0-9])")
+_LOST_SPACE = re.compile(r"\?{2,}")
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t\u3000\u00a0]+(?=[\d.%])|(?<=[\d.])[ \t\u3000\u00a0]+(?=\d)")
 _PLUS_OCR = re.compile(r"(互联网|智慧|智能|数字|文旅|物流|科技|旅游|农业|康养|体育|生态|文化)十(?=[^\d一二三四五六七八九十百千万亿])")
 _SENTENCE_END = "。！？；：…"
@@ -95,6 +97,8 @@ def normalize(text: str) -> str:
     text = _FOOTNOTE.sub("", text)
     lines = []
     for raw in text.split("\n"):
+        # A run of question marks stands for full-width spaces an encoding lost (县长?? 李明, 政??府).
+        raw = _LOST_SPACE.sub(" ", raw)
         line = _SPACE_IN_NUMBER.sub("", raw)
         line = _SPACE.sub("", line).strip()
         if _PAGE_LINE.match(line) or _TOC_LINE.match(line):

@@ -14,47 +14,111 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import ClassVar, Optional
 
-from kg.amounts import MONEY, NUMBER, find_money, normalize_decimal, parse_number
+from kg.amounts import MONEY, NUMBER, UNIT_FACTOR as _UNIT, find_money, normalize_decimal, parse_number
 from kg.extract.base import Context, evidence
+from kg.lexicon import load
 from kg.model import IndicatorMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
+from kg.structure import plan_period_end
 
-#: canonical name → surface patterns (regular expressions), most specific first.
-INDICATORS: dict[str, list[str]] = {
-    "地方一般公共预算收入": [r"地方一般公共预算收入", r"地方财政一般预算收入"],
-    "一般公共预算收入": [r"一般公共预算收入", r"公共财政预算收入", r"一般预算收入", r"财政一般预算收入"],
-    "城镇居民人均可支配收入": [r"城镇(?:常住)?居民(?:人均)?可支配收入"],
-    "农村居民人均可支配收入": [r"农村(?:常住)?居民(?:人均)?可支配收入"],
-    "居民人均可支配收入": [r"(?:全体|全区|全县)?居民人均可支配收入"],
-    "规模以上工业增加值": [r"规模以上工业(?:企业)?增加值", r"规上工业(?:企业)?增加值", r"规模工业增加值"],
-    "规模以上工业总产值": [r"规模以上工业(?:企业)?总产值", r"规上工业(?:企业)?总产值", r"规模工业总产值"],
-    "固定资产投资": [r"(?:全社会)?固定资产投资"],
-    "社会消费品零售总额": [r"社会消费品零售(?:总)?额", r"社消零(?:总额)?"],
-    "进出口总额": [r"(?:外贸)?进出口(?:总额|总值)", r"外贸进出口"],
-    "工业投资": [r"工业投资"],
-    "地区生产总值": [r"地区生产总值", r"(?<![工农])生产总值", r"GDP", r"经济(?=增长\d)"],
-}
+@dataclass(frozen=True)
+class _Rules:
+    names: list[str]
+    pair_names: list[str]
+    pairs: dict
+    tails: dict
+    mention: re.Pattern
+    shared_head: re.Pattern
+    shared_tail: re.Pattern
+    conjunction: str
+    growth: re.Pattern
+    average: re.Pattern
+    growth_down: frozenset
+    growth_list: re.Pattern
+    list_down: frozenset
+    amount_list: re.Pattern
+    amount_ok_before: re.Pattern
+    bare_amount: re.Pattern
+    clause_lead: re.Pattern
+    list_marker: re.Pattern
+    not_district: re.Pattern
 
-_MENTION = re.compile("|".join(f"(?P<i{i}>{'|'.join(p)})" for i, p in enumerate(INDICATORS.values())))
-_NAMES = list(INDICATORS)
-# 城镇、农村居民人均可支配收入 → both; 规模以上工业总产值、增加值 → both.
-_SHARED_HEAD = re.compile(r"(城镇|农村)(?:常住)?(?:居民)?[、和及与](?=(?:城镇|农村)(?:常住)?居民(?:人均)?可支配收入)")
-_SHARED_TAIL = re.compile(r"(?<=总产值)[、和及与](增加值)|(?<=增加值)[、和及与](总产值)")
 
-_GROWTH = re.compile(
-    rf"(?:同比|比上年|较上年|年均)?(?P<verb>增长|增速为?|增幅为?|增加|提高|上升|下降|减少|回落)(?:了|为|达到?|约|至)?"
-    rf"(?P<num>-?{NUMBER})(?:%|％)"
-)
-_GROWTH_LIST = re.compile(rf"分别(?:同比|比上年)?(?P<verb>增长|下降|提高)(?P<nums>{NUMBER}%(?:[、和]{NUMBER}%)+)")
-_MONEY_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", MONEY.pattern)
-_AMOUNT_LIST = re.compile(rf"分别(?:为|达到?|完成|实现)(?P<vals>{_MONEY_PLAIN}(?:[、和]{_MONEY_PLAIN})+)")
-_AMOUNT_OK_BEFORE = re.compile(r"(?:完成|达到?|实现|突破|为|总额|超过?|是|至|:|：)$")
-_PARTIAL_PERIOD = re.compile(r"1[-—–~至]\d{1,2}月|前三季度|上半年|一季度|二季度|三季度|前\d{1,2}个月")
-# A figure of part of the district or of another body, when it stands right before the indicator.
-_NOT_DISTRICT = re.compile(r"(?:开发区|园区|产业园|乡|镇|街道|全市|全省|全国|企业|公司|行业|占|村)$")
+@lru_cache(maxsize=4)
+def _compile(_source: str) -> _Rules:
+    lex = load("indicators")
+    table = lex.table("patterns.names")
+    names = list(table)
+    pair_table = lex.table("patterns.pairs")
+    pair_names = list(pair_table)
+    mention = re.compile("|".join(
+        [f"(?P<p{i}>{'|'.join(pair_table[n])})" for i, n in enumerate(pair_names)]
+        + [f"(?P<i{i}>{'|'.join(table[n])})" for i, n in enumerate(names)]
+    ))
+    conj = lex.regex("patterns.conjunction")
+    # 城镇、农村居民人均可支配收入 → both; 规模以上工业总产值、增加值 → both.
+    area = lex.alt("patterns.shared_area")
+    shared_head = re.compile(
+        rf"({area}){lex.regex('patterns.shared_income_tail')}{conj}(?={area}{lex.regex('patterns.shared_income_next')})"
+    )
+    tails = lex.table("shared_tail")
+    shared_tail = re.compile("|".join(
+        rf"(?<={re.escape(a)}){conj}(?P<t{i}>{re.escape(b)})"
+        for i, (a, b) in enumerate((a, b) for a in tails for b in tails if a != b)
+    ))
+    growth = re.compile(
+        rf"{lex.alt('patterns.growth_before')}?(?P<verb>{lex.alt('growth.up', 'growth.down')})"
+        rf"{lex.regex('patterns.growth_after')}?(?P<num>-?{NUMBER})(?:%|％)"
+    )
+    sep = lex.regex("patterns.value_separator")
+    growth_list = re.compile(
+        rf"{lex.alt('patterns.list_growth_before')}?{lex.alt('values.list_marker')}?{lex.alt('patterns.list_growth_before')}?(?P<verb>{lex.alt('growth.list_up', 'growth.list_down')})"
+        rf"(?P<nums>{NUMBER}%(?:{sep}{NUMBER}%)+)"
+    )
+    money_plain = re.sub(r"\(\?P<\w+>", "(?:", MONEY.pattern)
+    amount_list = re.compile(
+        rf"{lex.alt('values.list_marker')}{lex.regex('patterns.list_amount_verb')}(?P<vals>{money_plain}(?:{sep}{money_plain})+)"
+    )
+    return _Rules(
+        names=names,
+        pair_names=pair_names,
+        pairs={k: tuple(v) for k, v in lex.table("pairs").items()},
+        tails=tails,
+        mention=mention,
+        shared_head=shared_head,
+        shared_tail=shared_tail,
+        conjunction=conj,
+        growth=growth,
+        average=re.compile(rf"{lex.alt('growth.average')}$"),
+        growth_down=frozenset(lex.words("growth.down")),
+        growth_list=growth_list,
+        list_down=frozenset(lex.words("growth.list_down")),
+        amount_list=amount_list,
+        amount_ok_before=re.compile(rf"{lex.regex('patterns.amount_before')}$"),
+        bare_amount=re.compile(
+            rf"{lex.regex('patterns.amount_before')}(?P<num>{NUMBER})(?P<unit>{lex.alt('patterns.bare_units')})(?![美欧元])"
+        ),
+        clause_lead=re.compile(
+            rf"^(?:{lex.alt('patterns.clause_lead')}|{lex.regex('patterns.amount_before')}|"
+            rf"{lex.alt('growth.up', 'growth.down')})"
+        ),
+        list_marker=re.compile(lex.alt("values.list_marker")),
+        not_district=re.compile(rf"{lex.alt('scope.not_district')}$"),
+    )
+
+
+def _rules() -> _Rules:
+    """The compiled rules, built on first use from the lexicon in effect (``--lexicon`` can override)."""
+    return _compile(load("indicators").source)
+
+
 _WINDOW = 40
+_TARGET_YEAR = re.compile(r"到(20\d\d)年")
+_YEAR_IN = re.compile(r"20\d\d年")
+_CLAUSE_END = "，；：。,;"
 
 
 @dataclass
@@ -62,21 +126,27 @@ class _Mention:
     indicator: str
     start: int
     end: int
+    pair: tuple[str, ...] = ()  # a mention naming two indicators (城乡居民人均可支配收入)
 
 
 def _mentions(text: str) -> list[_Mention]:
+    r = _rules()
     found: list[_Mention] = []
-    for m in _MENTION.finditer(text):
-        name = _NAMES[int(m.lastgroup[1:])]
-        found.append(_Mention(name, m.start(), m.end()))
-    for m in _SHARED_HEAD.finditer(text):
-        name = "城镇居民人均可支配收入" if m.group(1) == "城镇" else "农村居民人均可支配收入"
+    for m in r.mention.finditer(text):
+        kind, index = m.lastgroup[0], int(m.lastgroup[1:])
+        if kind == "p":
+            name = r.pair_names[index]
+            found.append(_Mention(name, m.start(), m.end(), r.pairs.get(name, ())))
+        else:
+            found.append(_Mention(r.names[index], m.start(), m.end()))
+    for m in r.shared_head.finditer(text):
+        area = m.group(1)
+        name = next(n for n in r.names if n.startswith(area))
         found.append(_Mention(name, m.start(), m.end() - 1))
-    for m in _SHARED_TAIL.finditer(text):
-        word = m.group(1) or m.group(2)
-        name = "规模以上工业增加值" if word == "增加值" else "规模以上工业总产值"
-        start = m.start(1) if m.group(1) else m.start(2)
-        found.append(_Mention(name, start, start + len(word)))
+    for m in r.shared_tail.finditer(text):
+        word = m.group(m.lastgroup)
+        start = m.start(m.lastgroup)
+        found.append(_Mention(r.tails[word], start, start + len(word)))
     found.sort(key=lambda x: x.start)
     return found
 
@@ -85,32 +155,103 @@ def _groups(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
     """Consecutive mentions joined only by 、/和/及 share one value list."""
     groups: list[list[_Mention]] = []
     for m in mentions:
-        if groups and re.fullmatch(r"[、和及与]?", text[groups[-1][-1].end:m.start]):
+        if groups and re.fullmatch(_rules().conjunction + "?", text[groups[-1][-1].end:m.start]):
             groups[-1].append(m)
         else:
             groups.append([m])
     return groups
 
 
+def _window(text: str, start: int, end: int) -> str:
+    """The figures' span after a mention: its own clause, and the clauses after it that have no subject
+    of their own (…完成122.2亿元，同比增长7.8%), never one that opens with another subject."""
+    r = _rules()
+    window = text[start:end]
+    out = []
+    for i, part in enumerate(re.split(f"[{_CLAUSE_END}]", window)):
+        if i > 0 and not r.clause_lead.match(part):
+            break
+        out.append(part)
+    return "，".join(out)
+
+
 def _growth(window: str) -> Optional[Decimal]:
-    m = _GROWTH.search(window)
-    if not m:
-        return None
-    value = parse_number(m.group("num"))
-    if value is None:
-        return None
-    if m.group("verb") in ("下降", "减少", "回落"):
-        value = -value
-    return normalize_decimal(value)
+    r = _rules()
+    for m in r.growth.finditer(window):
+        if r.average.search(window[: m.start()]):
+            continue  # 年均增长: an average over several years, not the year's figure
+        value = parse_number(m.group("num"))
+        if value is None:
+            return None
+        if m.group("verb") in r.growth_down:
+            value = -value
+        return normalize_decimal(value)
+    return None
 
 
 def _amount(window: str) -> Optional[Decimal]:
     for money in find_money(window):
-        if money.currency == "CNY" and _AMOUNT_OK_BEFORE.search(window[: money.start]):
+        if money.currency == "CNY" and _rules().amount_ok_before.search(window[: money.start]):
             return money.value
         if money.currency == "CNY" and money.start == 0:
             return money.value
+        if money.currency != "CNY":
+            return None
+    m = _rules().bare_amount.search(window)
+    if m:
+        value = parse_number(m.group("num"))
+        return normalize_decimal(value * _UNIT[m.group("unit")]) if value is not None else None
     return None
+
+
+def _listed_values(text: str, group: list[_Mention], clause_start: int) -> Optional[list[tuple]]:
+    """Figures from a value list (A、B和C分别增长5%、6%、7%): one (growth, amount) per list item, and the
+    item each mention of ``group`` stands in; None when no list fits."""
+    r = _rules()
+    after = group[-1].end
+    clause_end = len(text)
+    for c in _CLAUSE_END:
+        i = text.find(c, after)
+        if i != -1:
+            clause_end = min(clause_end, i)
+    marker = r.list_marker.search(text, after, clause_end + 1)
+    if marker is None:
+        return None
+    subject = text[clause_start:marker.start()]
+    items = [x for x in re.split(r.conjunction, subject) if x]
+    tail = text[max(marker.start() - 3, after):marker.start() + 100]
+    growths = amounts = None
+    g = r.growth_list.search(tail)
+    if g and r.average.search(tail[: g.start()]) is None:
+        nums = [parse_number(x) for x in re.findall(NUMBER, g.group("nums"))]
+        if all(v is not None for v in nums):
+            sign = -1 if g.group("verb") in r.list_down else 1
+            growths = [normalize_decimal(sign * v) for v in nums]  # type: ignore[operator]
+    a = r.amount_list.search(tail)
+    if a:
+        monies = [m.value for m in find_money(a.group("vals")) if m.currency == "CNY"]
+        amounts = monies or None
+    n = len(items)
+    if len(group) == 1 and group[0].pair and n == 1:
+        n = len(group[0].pair)
+    sizes = {len(x) for x in (growths, amounts) if x is not None}
+    if sizes != {n} or n < 2:
+        return None
+    return [(growths[i] if growths else None, amounts[i] if amounts else None) for i in range(n)]
+
+
+def _item_index(text: str, clause_start: int, position: int) -> int:
+    """Which item of a coordinated list (split at 、/和/及/与) the character at ``position`` is in."""
+    return len(re.findall(_rules().conjunction, text[clause_start:position]))
+
+
+def _other_period_target(sentence: Sentence, plan_year: int) -> bool:
+    """A target for another year than the plan year: the end of a five-year plan (到2025年 …, or any
+    target under a heading naming only the plan period, “十四五”时期主要目标)."""
+    if any(y != plan_year for y in map(int, _TARGET_YEAR.findall(sentence.text))):
+        return True
+    heading = sentence.heading
+    return bool(plan_period_end(heading)) and not _YEAR_IN.search(heading)
 
 
 class IndicatorExtractor:
@@ -143,49 +284,37 @@ class IndicatorExtractor:
 
     def sentence_facts(self, sentence: Sentence, context: Context) -> list[IndicatorMention]:
         text = sentence.text
-        if _PARTIAL_PERIOD.search(text):
-            return []
         year = context.year_for(sentence)
         if year is None:
             return []
         kind = "Target" if sentence.section == SECTION_PLAN else "Actual"
+        if kind == "Target" and _other_period_target(sentence, year):
+            return []
         mentions = _mentions(text)
+        groups = _groups(text, mentions)
         out = []
-        for gi, group in enumerate(_groups(text, mentions)):
-            nxt = next((g[0].start for g in _groups(text, mentions)[gi + 1:]), len(text))
-            end = min(nxt, group[-1].end + _WINDOW)
-            window = text[group[-1].end:end]
-            clause_start = max(text.rfind(c, 0, group[0].start) for c in "，；：。") + 1
-            if _NOT_DISTRICT.search(text[clause_start:group[0].start]):
+        for gi, group in enumerate(groups):
+            nxt = groups[gi + 1][0].start if gi + 1 < len(groups) else len(text)
+            clause_start = max(text.rfind(c, 0, group[0].start) for c in _CLAUSE_END) + 1
+            if _rules().not_district.search(text[clause_start:group[0].start]):
                 continue
-            values: list[tuple[Optional[Decimal], Optional[Decimal]]]
-            if len(group) > 1:
-                values = self._listed(window, len(group))
+            found: list[tuple[str, Optional[Decimal], Optional[Decimal]]] = []
+            listed = _listed_values(text, group, clause_start)
+            if listed is not None:
+                for mention in group:
+                    if mention.pair and len(listed) == len(mention.pair):
+                        found += [(name, g, a) for name, (g, a) in zip(mention.pair, listed)]
+                        continue
+                    index = _item_index(text, clause_start, mention.start)
+                    if index < len(listed):
+                        found.append((mention.indicator, *listed[index]))
             else:
-                values = [(_growth(window), _amount(window))]
-            for mention, (growth, amount) in zip(group, values):
+                window = _window(text, group[-1].end, min(nxt, group[-1].end + _WINDOW))
+                # One figure after one or several mentions (地区生产总值、规模以上工业增加值增长5%).
+                value = (_growth(window), _amount(window))
+                found += [(mention.indicator, *value) for mention in group]
+            for name, growth, amount in found:
                 if growth is None and amount is None:
                     continue
-                out.append(IndicatorMention(mention.indicator, year, kind, growth, amount, evidence(sentence)))
+                out.append(IndicatorMention(name, year, kind, growth, amount, evidence(sentence)))
         return out
-
-    @staticmethod
-    def _listed(window: str, n: int) -> list[tuple[Optional[Decimal], Optional[Decimal]]]:
-        growths: list[Optional[Decimal]] = [None] * n
-        amounts: list[Optional[Decimal]] = [None] * n
-        g = _GROWTH_LIST.search(window)
-        if g:
-            nums = [parse_number(x) for x in re.findall(NUMBER, g.group("nums"))]
-            if len(nums) == n and all(v is not None for v in nums):
-                sign = -1 if g.group("verb") == "下降" else 1
-                growths = [normalize_decimal(sign * v) for v in nums]  # type: ignore[operator]
-        a = _AMOUNT_LIST.search(window)
-        if a:
-            monies = [m.value for m in find_money(a.group("vals")) if m.currency == "CNY"]
-            if len(monies) == n:
-                amounts = list(monies)
-        if g is None and a is None:
-            # 地区生产总值、规模以上工业增加值增长5%: one value shared by all.
-            shared = (_growth(window), _amount(window))
-            return [shared] * n
-        return list(zip(growths, amounts))
