@@ -271,26 +271,30 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 
 # Contract query 5, with the report node projected so that rows group per report.
 _Q_META = _PREFIXES + """
-SELECT ?r ?district ?city ?province ?speaker ?date ?reviewYear ?planYear WHERE {
-  ?r a gwr:Report ; gwr:about ?d . ?d rdfs:label ?district .
+SELECT ?r ?source ?district ?city ?province ?speaker ?date ?reviewYear ?planYear WHERE {
+  ?r a gwr:Report ; gwr:about ?d . ?d rdfs:label ?district . OPTIONAL { ?r dcterms:source ?source }
   OPTIONAL { ?d gwr:inCity/rdfs:label ?city }   OPTIONAL { ?d gwr:inProvince/rdfs:label ?province }
   OPTIONAL { ?r gwr:deliveredBy/rdfs:label ?speaker }  OPTIONAL { ?r dcterms:date ?date }
   OPTIONAL { ?r gwr:reviewYear ?reviewYear }  OPTIONAL { ?r gwr:planYear ?planYear } }"""
 
 # Contract query 1.
 _Q_UNDERTAKES = _PREFIXES + """
-SELECT ?district ?project ?status WHERE {
+SELECT ?district ?project ?status ?source WHERE {
   ?d a gwr:District ; rdfs:label ?district ; gwr:undertakes ?p .
   ?p a gwr:Project ; rdfs:label ?project .
-  OPTIONAL { ?p gwr:projectStatus ?status } }"""
+  OPTIONAL { ?p gwr:projectStatus ?status }
+  OPTIONAL { ?st rdf:subject ?d ; rdf:predicate gwr:undertakes ; rdf:object ?p ; prov:wasDerivedFrom ?rep .
+             ?rep dcterms:source ?source } }"""
 
 # Contract query 2 joined with the district that undertakes the project; amounts in other currencies
 # (gwr:amount + gwr:currency, no gwr:amountInYuan) are read too.
 _Q_INVESTS = _PREFIXES + """
-SELECT ?district ?project ?yuan ?amount ?currency ?kind WHERE {
+SELECT ?district ?project ?yuan ?amount ?currency ?kind ?source WHERE {
   ?d a gwr:District ; rdfs:label ?district ; gwr:undertakes ?p .
   ?p a gwr:Project ; rdfs:label ?project ; gwr:invests ?m .
   ?m a gwr:MonetaryAmount .
+  OPTIONAL { ?st rdf:subject ?p ; rdf:predicate gwr:invests ; rdf:object ?m ; prov:wasDerivedFrom ?rep .
+             ?rep dcterms:source ?source }
   OPTIONAL { ?m gwr:amountInYuan ?yuan }
   OPTIONAL { ?m gwr:amount ?amount }
   OPTIONAL { ?m gwr:currency ?currency }
@@ -298,19 +302,20 @@ SELECT ?district ?project ?yuan ?amount ?currency ?kind WHERE {
 
 # Contract query 3, each award assigned to the district of the report its statement comes from.
 _Q_AWARDS = _PREFIXES + """
-SELECT ?district ?r ?recipient ?type ?a ?award WHERE {
+SELECT ?district ?r ?recipient ?type ?a ?award ?source WHERE {
   ?r gwr:receivesAward ?a ; rdfs:label ?recipient ; a ?type .
   ?a a gwr:Award ; rdfs:label ?award .
   ?st rdf:subject ?r ; rdf:predicate gwr:receivesAward ; rdf:object ?a ; prov:wasDerivedFrom ?rep .
-  ?rep gwr:about ?d . ?d rdfs:label ?district . }"""
+  ?rep gwr:about ?d . ?d rdfs:label ?district . OPTIONAL { ?rep dcterms:source ?source } }"""
 
 # Contract query 4.
 _Q_INDICATORS = _PREFIXES + """
-SELECT ?district ?indicator ?year ?kind ?pct ?yuan WHERE {
+SELECT ?district ?indicator ?year ?kind ?pct ?yuan ?source WHERE {
   ?d a gwr:District ; rdfs:label ?district ; gwr:hasObservation ?o .
   ?o a gwr:IndicatorObservation ; gwr:indicator/rdfs:label ?indicator ;
      gwr:year ?year ;
      gwr:observationKind ?kind .
+  OPTIONAL { ?o prov:wasDerivedFrom ?rep . ?rep dcterms:source ?source }
   OPTIONAL { ?o gwr:growthPercent ?pct }
   OPTIONAL { ?o gwr:amountInYuan ?yuan } }"""
 
@@ -361,30 +366,49 @@ def _pick_type(types: Iterable[str]) -> Optional[str]:
     return None
 
 
-def predictions_from_graph(graph: "Graph") -> dict[str, Predictions]:
-    """What an rdflib graph says, per district label, read through the contract's queries."""
+def predictions_from_graph(graph: "Graph", *, by_report: bool = False) -> dict[str, Predictions]:
+    """What an rdflib graph says, per district label, read through the contract's queries. With
+    ``by_report``, keyed ``district + _REPORT_SEP + report`` too (the report's file stem, from its statements'
+    provenance), so that two reports of one district are scored apart."""
     out: dict[str, Predictions] = {}
 
-    def of(district: Any) -> Predictions:
-        key = str(district)
+    class _Both:
+        """Appends to the district's predictions and, when known, to the report's."""
+
+        def __init__(self, targets: list[Predictions]):
+            self.facts = _Fan([t.facts for t in targets])
+
+    def _get(key: str, district: str) -> Predictions:
         if key not in out:
-            out[key] = Predictions(key)
+            out[key] = Predictions(district)
         return out[key]
 
+    def of(district: Any, source: Any = None) -> Any:
+        targets = [_get(str(district), str(district))]
+        if by_report and source is not None:
+            targets.append(_get(f"{district}{_REPORT_SEP}{_stem(source)}", str(district)))
+        return _Both(targets)
+
     metas: dict[str, dict[str, dict]] = {}
+    sources: dict[str, str] = {}
     for row in graph.query(_Q_META):
         district = str(row.district)
         meta = metas.setdefault(district, {}).setdefault(str(row.r), {"district": district})
+        if row.source is not None:
+            sources[str(row.r)] = _stem(row.source)
         for fld, value in (("city", _str(row.city)), ("province", _str(row.province)),
                            ("speaker", _str(row.speaker)), ("date", _str(row.date)),
                            ("review_year", _int(row.reviewYear)), ("plan_year", _int(row.planYear))):
             if value is not None and (meta.get(fld) is None or str(value) < str(meta[fld])):
                 meta[fld] = value  # several values (a contract breach): keep the smallest, for determinism
-    for district, by_report in metas.items():
-        of(district).metas = [by_report[r] for r in sorted(by_report)]
+    for district, reports in metas.items():
+        _get(district, district).metas = [reports[r] for r in sorted(reports)]
+        for r in sorted(reports):
+            if by_report and r in sources:
+                _get(f"{district}{_REPORT_SEP}{sources[r]}", district).metas = [reports[r]]
 
     for row in graph.query(_Q_UNDERTAKES):
-        of(row.district).facts["undertakes"].append(
+        of(row.district, row.source).facts["undertakes"].append(
             {"rel": "undertakes", "subject": str(row.district), "object": str(row.project),
              "status": _STATUS.get(_gwr_local(row.status) or "", "unknown")})
 
@@ -397,20 +421,20 @@ def predictions_from_graph(graph: "Graph") -> dict[str, Predictions]:
             continue
         if amount is None:
             continue
-        of(row.district).facts["invests"].append(
+        of(row.district, row.source).facts["invests"].append(
             {"rel": "invests", "subject": str(row.project), "amount_yuan": amount, "currency": currency,
              "kind": _INVEST_KIND.get(_gwr_local(row.kind) or "", "other"), "district": str(row.district)})
 
-    awards: dict[tuple[str, str, str], dict] = {}
+    awards: dict[tuple[str, str, str, str], dict] = {}
     for row in graph.query(_Q_AWARDS):
-        k = (str(row.district), str(row.r), str(row.a))
+        k = (str(row.district), str(row.r), str(row.a), str(row.source or ""))
         entry = awards.setdefault(k, {"recipient": str(row.recipient), "award": str(row.award), "types": set()})
         entry["types"].add(_gwr_local(row.type))
         # several labels (a contract breach): keep the smallest, for determinism
         entry["recipient"] = min(entry["recipient"], str(row.recipient))
         entry["award"] = min(entry["award"], str(row.award))
-    for (district, _, _), entry in sorted(awards.items()):
-        of(district).facts["receivesAward"].append(
+    for (district, _, _, source), entry in sorted(awards.items()):
+        of(district, source or None).facts["receivesAward"].append(
             {"rel": "receivesAward", "subject": entry["recipient"], "subject_type": _pick_type(entry["types"]),
              "object": entry["award"]})
 
@@ -421,12 +445,40 @@ def predictions_from_graph(graph: "Graph") -> dict[str, Predictions]:
         for measure, value in (("growth_pct", row.pct), ("amount_yuan", row.yuan)):
             num = _number(value)
             if num is not None:
-                of(row.district).facts["indicator"].append({**base, "measure": measure, "value": num})
+                of(row.district, row.source).facts["indicator"].append({**base, "measure": measure, "value": num})
 
     for rel, spec in _plugin_specs().items():
         for row in graph.query(spec.query):
-            of(row.district).facts[rel].append({"rel": rel, "subject": str(row.subject), "object": str(row.object)})
+            of(row.district, getattr(row, "source", None)).facts[rel].append({"rel": rel, "subject": str(row.subject), "object": str(row.object)})
     return out
+
+
+
+_REPORT_SEP = "\x00"
+
+
+def _stem(source: Any) -> str:
+    name = str(source).rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+class _Fan:
+    """``facts[rel].append(x)`` on several Predictions at once (a district's and its report's)."""
+
+    def __init__(self, targets: list[dict]):
+        self._targets = targets
+
+    def __getitem__(self, rel: str) -> "_FanList":
+        return _FanList([t.setdefault(rel, []) for t in self._targets])
+
+
+class _FanList:
+    def __init__(self, lists: list[list]):
+        self._lists = lists
+
+    def append(self, item: Any) -> None:
+        for lst in self._lists:
+            lst.append(item)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -791,10 +843,15 @@ def _as_graph(graph: Any) -> "Graph":
 def evaluate(gold_dir: Union[str, Path, Mapping[str, GoldReport]], graph: Union["Graph", str, Path]) -> Evaluation:
     """Score ``graph`` (an rdflib Graph or a graph file) against the gold answers in ``gold_dir``."""
     gold = gold_dir if isinstance(gold_dir, Mapping) else load_gold(gold_dir)
-    predictions = predictions_from_graph(_as_graph(graph))
+    predictions = predictions_from_graph(_as_graph(graph), by_report=True)
     by_name: dict[str, Predictions] = {}
+    by_report: dict[tuple[str, str], Predictions] = {}
     for label in sorted(predictions):
-        by_name.setdefault(_clean(label), predictions[label])
+        district, sep, report = label.partition(_REPORT_SEP)
+        if sep:
+            by_report[(_clean(district), report)] = predictions[label]
+        else:
+            by_name.setdefault(_clean(label), predictions[label])
 
     per_report: dict[str, ReportResult] = {}
     misses: list[ErrorItem] = []
@@ -803,7 +860,8 @@ def evaluate(gold_dir: Union[str, Path, Mapping[str, GoldReport]], graph: Union[
     for name in sorted(gold):
         key = _clean(gold[name].district)
         scored.add(key)
-        result, m, a = score_report(gold[name], by_name.get(key), name)
+        # the report of the same file name when the graph has it, else all the district's reports
+        result, m, a = score_report(gold[name], by_report.get((key, name)) or by_name.get(key), name)
         per_report[name] = result
         misses += m
         alarms += a
@@ -827,7 +885,7 @@ def evaluate(gold_dir: Union[str, Path, Mapping[str, GoldReport]], graph: Union[
     order_rel = {rel: i for i, rel in enumerate(scored_relations())}
     misses.sort(key=lambda e: order_rel[e.relation])  # stable: report order, then gold order
     alarms.sort(key=lambda e: order_rel[e.relation])
-    unscored = sorted(label for label in predictions if _clean(label) not in scored)
+    unscored = sorted(label for label in predictions if _REPORT_SEP not in label and _clean(label) not in scored)
     return Evaluation(relations, per_report, meta_accuracy, meta_overall, misses, alarms, unscored)
 
 
