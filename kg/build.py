@@ -177,7 +177,7 @@ def extract_file(path: Path, config: ReadConfig = ReadConfig()) -> Extraction:
     """Read and extract one report (the unit of work for workers and caches)."""
     from kg.pipeline import extract
 
-    return extract(read_document(path, config))
+    return extract(read_document(path, config), district=config.district)
 
 
 def extract_one(source: "Path | Document | Failure", config: ReadConfig = ReadConfig()) -> "Extraction | Failure":
@@ -191,12 +191,17 @@ def extract_one(source: "Path | Document | Failure", config: ReadConfig = ReadCo
         if isinstance(source, Document):
             from kg.pipeline import extract
 
-            return extract(source)
+            return extract(source, district=config.district)
         return extract_file(source, config)
     except ReadError as exc:
         return Failure(exc.path, exc.reason)
+    except NotAReportError as exc:
+        return Failure(str(path), str(exc))
     except Exception as exc:  # one broken report never costs the others their output
         return Failure(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+from kg.pipeline import NotAReportError  # noqa: E402  (cheap: kg.pipeline imports spaCy lazily)
 
 
 def _use_lexicons(config: ReadConfig) -> None:

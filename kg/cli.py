@@ -22,7 +22,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                    views=not args.no_views, strict=args.strict, progress=not args.quiet,
                    workers=args.workers, dask=args.dask, cache=False if args.no_cache else (args.cache or True),
                    config=ReadConfig(max_bytes=args.max_bytes,
-                                     lexicon_dirs=tuple(str(d) for d in args.lexicon or ())))
+                                     lexicon_dirs=tuple(str(d) for d in args.lexicon or ()),
+                                     district=args.district))
     print(result.summary())
     return EXIT_OK if result.ok and result.reports else EXIT_FAILED
 
@@ -226,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "tcp://10.0.0.5:8786; needs gwr-kg[dask]); the graph is written here")
     b.add_argument("--cache", type=Path, metavar="DIR",
                    help="reuse extractions of unchanged reports from DIR (default: OUT/.kg-cache)")
+    b.add_argument("--district", metavar="NAME",
+                   help="the district (e.g. 某某县) of reports whose text does not name it; without it such a "
+                        "file fails as not a work report")
     b.add_argument("--lexicon", type=Path, action="append", metavar="DIR",
                    help="a folder of edited lexicon files (kg/lexicons/*.toml copies), looked in before the "
                         "package's own; repeatable")

@@ -21,6 +21,7 @@ The pipeline is built once per process (:func:`get_nlp`); jieba's dictionary loa
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Optional
 
@@ -185,6 +186,10 @@ def make_meta(nlp: Language, name: str) -> "MetaComponent":
     return MetaComponent()
 
 
+#: The district the user named for the report being processed (``kg build --district``), if any.
+DISTRICT_HINT: ContextVar[Optional[str]] = ContextVar("gwr_district_hint", default=None)
+
+
 class MetaComponent:
     """The report's own facts (:func:`kg.extract.meta.extract_meta`) in ``doc._.gwr_meta``: relation
     components read the district and the years from it."""
@@ -192,7 +197,8 @@ class MetaComponent:
     def __call__(self, doc: Doc) -> Doc:
         from kg.extract.meta import extract_meta
 
-        doc._.gwr_meta = extract_meta(doc.text, doc._.gwr_review_year, doc._.gwr_plan_year)
+        doc._.gwr_meta = extract_meta(doc.text, doc._.gwr_review_year, doc._.gwr_plan_year,
+                                      district=DISTRICT_HINT.get())
         doc._.gwr_facts = {}
         return doc
 

@@ -21,20 +21,42 @@ from typing import Iterable, Optional
 from kg.model import Document, Extraction
 
 
-def segment(document: Document, relations: Optional[tuple[str, ...]] = None):
+class NotAReportError(ValueError):
+    """A text in which no district can be found: not a work report, or one that does not name itself."""
+
+
+def segment(document: Document, relations: Optional[tuple[str, ...]] = None, *, district: Optional[str] = None):
     """Run the spaCy pipeline over a document's normalized text (extraction included)."""
-    from kg.nlp import get_nlp
+    from kg.nlp import DISTRICT_HINT, get_nlp
 
-    return get_nlp(relations)(document.text)
+    token = DISTRICT_HINT.set(district)
+    try:
+        return get_nlp(relations)(document.text)
+    finally:
+        DISTRICT_HINT.reset(token)
 
 
-def extract(document: Document, relations: Optional[Iterable[str]] = None) -> Extraction:
-    """All facts of one report: meta, then each registered relation's facts (or only ``relations``)."""
-    doc = segment(document, tuple(relations) if relations is not None else None)
+def extract(document: Document, relations: Optional[Iterable[str]] = None, *,
+            district: Optional[str] = None) -> Extraction:
+    """All facts of one report: meta, then each registered relation's facts (or only ``relations``).
+
+    ``district`` names the report's district when its text does not (``kg build --district``). A report
+    whose district cannot be found raises :class:`NotAReportError`: the file name never stands in for it.
+    """
+    doc = segment(document, tuple(relations) if relations is not None else None, district=district)
     meta = doc._.gwr_meta
-    result = Extraction(document=document, meta=meta, facts=dict(doc._.gwr_facts), warnings=list(document.warnings))
     if not meta.district:
-        result.warnings.append(f"{document.path}: no district found (title block or 我代表…人民政府)")
+        structure = []
+        if "各位代表" not in document.text:
+            structure.append("no 各位代表")
+        if not any(s.heading for s in doc._.gwr_sentences or ()):
+            structure.append("no headings")
+        if len(structure) == 2:
+            raise NotAReportError("not a work report: no district, " + ", ".join(structure)
+                                  + " (name the district with --district if it is one)")
+        raise NotAReportError("no district found (no title block, no 我代表…人民政府, no self-naming such as "
+                              "全县/XX县委); name it with --district")
+    result = Extraction(document=document, meta=meta, facts=dict(doc._.gwr_facts), warnings=list(document.warnings))
     if not doc._.gwr_review_year and not doc._.gwr_plan_year:
         result.warnings.append(f"{document.path}: no review/plan headings found; years taken from the date")
     return result

@@ -153,12 +153,14 @@ def _self_named(text: str) -> Optional[Division]:
     return pool[0][2]
 
 
-def extract_meta(text: str, review_year: Optional[int] = None, plan_year: Optional[int] = None) -> Meta:
-    """Meta facts from a normalized report text and the years its headings name."""
+def extract_meta(text: str, review_year: Optional[int] = None, plan_year: Optional[int] = None, *,
+                 district: Optional[str] = None) -> Meta:
+    """Meta facts from a normalized report text and the years its headings name. ``district``: the
+    district the user named for this report (``kg build --district``), which the text's own wins over."""
     r = _rules()
     head = _head(text)
     date = parse_date(head)
-    district = city = province = None
+    given, district, city, province = district, None, None, None
     m = r.congress.search(head)
     if m:
         loc = r.loc.match(m.group("loc"))
@@ -173,6 +175,7 @@ def extract_meta(text: str, review_year: Optional[int] = None, plan_year: Option
         d = r.delegate.search(text[:5000])
         if d:
             district = d.group("district")
+    district = district or given
     code = None
     division = None
     if district:

@@ -20,7 +20,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 from kg.fsutil import NotAFile, TooLarge, kind_of, printable, read_limited
 from kg.model import Document
@@ -44,6 +44,7 @@ class ReadError(Exception):
 class ReadConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     lexicon_dirs: tuple[str, ...] = ()  # kg build --lexicon: folders of lexicon files looked in first
+    district: Optional[str] = None  # kg build --district: the district of reports whose text does not name it
 
 
 def reader_for(path: Path) -> str:
