@@ -30,8 +30,12 @@ def segment(document: Document, relations: Optional[tuple[str, ...]] = None, *, 
     from kg.nlp import DISTRICT_HINT, get_nlp
 
     token = DISTRICT_HINT.set(district)
+    nlp = get_nlp(relations)
+    # spaCy's max_length (1,000,000 characters) guards pipelines with parsers and NER, which need about
+    # 1 GB per 100,000 characters; ours only segments and matches, so the readers' size limit bounds it.
+    nlp.max_length = max(nlp.max_length, len(document.text) + 1)
     try:
-        return get_nlp(relations)(document.text)
+        return nlp(document.text)
     finally:
         DISTRICT_HINT.reset(token)
 

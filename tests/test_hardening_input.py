@@ -198,7 +198,6 @@ def test_a_pdf_stream_bomb_is_refused_quickly(tmp_path):
 # text that reads in pieces, deep markup, broken UTF-16 ------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="long-text chunking lands with the nlp rewrite", strict=False)
 def test_a_text_over_a_million_characters_is_extracted(tmp_path):
     seed = (SEEDS / "shilong-2024.txt").read_text(encoding="utf-8")
     path = tmp_path / "long.txt"
