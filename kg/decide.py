@@ -208,6 +208,29 @@ def name_features(name: str, prefix: str) -> dict[str, float]:
     return f
 
 
+def specificity_features(name: str, prefix: str = "") -> dict[str, float]:
+    """How specific a name is, from jieba's dictionary frequencies: a name made only of common words
+    (生活垃圾处理) names a kind of thing; one holding a rare or unknown word (a place or brand) names one."""
+    import jieba
+
+    dt = jieba.dt
+    dt.check_initialized()
+    words = [w for w in jieba.lcut(name) if len(w) >= 2 or "\u4e00" <= w <= "\u9fff"]
+    if not words:
+        return {}
+    freqs = [dt.FREQ.get(w, 0) for w in words]
+    f: dict[str, float] = {}
+    if any(n == 0 and len(w) >= 2 for w, n in zip(words, freqs)):
+        f[f"{prefix}spec:unknown_word"] = 1.0
+    if any(n == 0 and len(w) == 1 for w, n in zip(words, freqs)):
+        f[f"{prefix}spec:unknown_char"] = 1.0
+    low = min(freqs)
+    f[f"{prefix}spec:" + ("rare" if low < 50 else "mid" if low < 2000 else "common")] = 1.0
+    if len(words) == 1:
+        f[f"{prefix}spec:one_word"] = 1.0
+    return f
+
+
 def _clause_around(sentence: str, name: str) -> tuple[str, int]:
     """The clause of ``sentence`` holding ``name`` (or its first characters) and the name's offset in it."""
     pos = sentence.find(name)
@@ -263,9 +286,13 @@ def features(relation: str, fact: Any, sections: Mapping[int, str], context: Any
             f.update(tag_features(fact.award, "award:" + TAG_PREFIX))
     f.update(context_features(relation, name, fact.evidence, sections))
     district = getattr(getattr(context, "meta", None), "district", None)
+    if not hasattr(fact, "indicator"):
+        f.update(specificity_features(name))
     if hasattr(fact, "explicit"):  # ProjectMention
         f["explicit" if fact.explicit else "implicit"] = 1.0
         f[f"status:{fact.status or 'none'}"] = 1.0
+        section = next((k for k in f if k.startswith("section:")), "section:other")
+        f[f"{'explicit' if fact.explicit else 'implicit'}&{section}"] = 1.0
         if fact.surface != fact.name:
             f["surface_differs"] = 1.0
     if hasattr(fact, "recipient_type"):  # AwardMention

@@ -30,6 +30,7 @@ from kg.decide import TAG_PREFIX, Model, features, sentence_sections
 LABELLED = {"projects": "undertakes", "awards": "receivesAward", "investments": "invests", "indicators": "indicator"}
 MIN_COUNT = 2  # a feature seen in fewer training candidates is dropped
 C = 1.0  # inverse regularisation strength
+INNER_FOLDS = 5  # the threshold is chosen on out-of-fold scores over this many groups of reports
 
 
 @dataclass
@@ -133,7 +134,7 @@ def collect(sources: Sequence[tuple[Path, Path]], relations: Sequence[str] = tup
 
 
 def fit(relation: str, reports: Sequence[ReportData], c: float = C, min_count: int = MIN_COUNT,
-        tagged: bool = False) -> Optional[Model]:
+        tagged: bool = False, inner_folds: int = INNER_FOLDS) -> Optional[Model]:
     """A model for ``relation`` from ``reports``' candidates, or None when they hold a single class."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -154,14 +155,30 @@ def fit(relation: str, reports: Sequence[ReportData], c: float = C, min_count: i
         for k, v in row.items():
             if k in index:
                 x[i, index[k]] = v
+    y = np.array(ys)
     clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
-    clf.fit(x, np.array(ys))
+    clf.fit(x, y)
     weights = tuple(float(w) for w in clf.coef_[0])
     bias = float(clf.intercept_[0])
-    probs = clf.predict_proba(x)[:, 1]
+    if inner_folds and len(reports) >= 3:
+        # The threshold from out-of-fold scores (reports grouped), not from the fitted rows' own scores,
+        # which are optimistic and cut too much.
+        group = np.array([i % inner_folds for i, r in enumerate(reports) for _ in r.labels[relation]])
+        probs = np.zeros(len(ys))
+        for g in range(inner_folds):
+            train_rows, test_rows = group != g, group == g
+            if not test_rows.any():
+                continue
+            if len(set(y[train_rows])) < 2:
+                probs[test_rows] = float(y[train_rows][0]) if train_rows.any() else 0.5
+                continue
+            inner = LogisticRegression(C=c, solver="liblinear", max_iter=1000).fit(x[train_rows], y[train_rows])
+            probs[test_rows] = inner.predict_proba(x[test_rows])[:, 1]
+    else:
+        probs = clf.predict_proba(x)[:, 1]
     threshold = best_threshold(list(probs), ys, gold_total)
     info = {"trained_on": sorted(r.name for r in reports), "candidates": len(rows), "positives": int(sum(ys)),
-            "gold": gold_total, "C": c, "min_count": min_count, "tagged": tagged}
+            "gold": gold_total, "C": c, "min_count": min_count, "tagged": tagged, "inner_folds": inner_folds}
     return Model(relation, tuple(names), weights, bias, threshold, info)
 
 
