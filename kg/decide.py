@@ -122,7 +122,8 @@ def decide(relation: str, facts: Sequence[Any], doc: Any, context: Any, model: O
             _warn_once(relation)
             return facts
     sections = sentence_sections(doc)
-    return [f for f in facts if model.score(features(relation, f, sections, context, tagged)) >= model.threshold]
+    text = doc.text
+    return [f for f in facts if model.score(features(relation, f, sections, context, tagged, text)) >= model.threshold]
 
 
 @lru_cache(maxsize=None)
@@ -272,7 +273,7 @@ TAG_PREFIX = "lac:"
 
 
 def features(relation: str, fact: Any, sections: Mapping[int, str], context: Any = None,
-             tagged: bool = False) -> dict[str, float]:
+             tagged: bool = False, text: str = "") -> dict[str, float]:
     """The named features of one candidate fact (a dict of feature name → value, absent = 0); with
     ``tagged``, also LAC tags of its name (:mod:`kg.tagger`, features named ``lac:…``)."""
     f: dict[str, float] = {}
@@ -288,6 +289,10 @@ def features(relation: str, fact: Any, sections: Mapping[int, str], context: Any
     district = getattr(getattr(context, "meta", None), "district", None)
     if not hasattr(fact, "indicator"):
         f.update(specificity_features(name))
+        if text and len(name) >= 2:
+            # How often the report names it: a named work recurs a few times, a slogan or a kind very often.
+            n = text.count(name)
+            f["occurs:" + ("0-1" if n <= 1 else "2-3" if n <= 3 else "4+")] = 1.0
     if hasattr(fact, "explicit"):  # ProjectMention
         f["explicit" if fact.explicit else "implicit"] = 1.0
         f[f"status:{fact.status or 'none'}"] = 1.0

@@ -122,7 +122,7 @@ def collect(sources: Sequence[tuple[Path, Path]], relations: Sequence[str] = tup
             for rel in relations:
                 facts = extraction.facts.get(rel, [])
                 gold_lines = gold[name].facts.get(LABELLED[rel], [])
-                data.feats[rel] = [features(rel, f, sections, context, tagged) for f in facts]
+                data.feats[rel] = [features(rel, f, sections, context, tagged, doc.text) for f in facts]
                 data.labels[rel] = label(rel, facts, gold_lines)
                 data.gold_counts[rel] = len(gold_lines)
             out.append(data)
