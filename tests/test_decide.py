@@ -165,3 +165,14 @@ def test_shipped_projects_model_beats_the_rules_leave_one_out():
     data = collect(default_sources(ROOT), ("projects",))
     table = leave_one_out(data, ("projects",))
     assert table.total("scorer", "undertakes").f1 > table.total("rules", "undertakes").f1
+
+
+def test_models_ship_as_package_data():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "kg.models" in project["tool"]["setuptools"]["packages"]
+    assert "*.json" in project["tool"]["setuptools"]["package-data"]["kg.models"]
+    assert "scikit-learn" in " ".join(project["project"]["optional-dependencies"]["train"])
+    # Building with a shipped model needs no scikit-learn: kg.decide does not import it.
+    assert "sklearn" not in (ROOT / "kg" / "decide.py").read_text(encoding="utf-8")
