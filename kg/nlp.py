@@ -219,9 +219,12 @@ class RelationComponent:
         self.extractor = self.relation.make_extractor()
 
     def __call__(self, doc: Doc) -> Doc:
+        from kg.decide import decide
         from kg.extract.base import Context
 
-        doc._.gwr_facts[self.relation.name] = list(self.extractor.extract(doc, Context(doc._.gwr_meta)))
+        context = Context(doc._.gwr_meta)
+        facts = self.extractor.extract(doc, context)
+        doc._.gwr_facts[self.relation.name] = decide(self.relation.name, facts, doc, context)  # kg/decide.py
         return doc
 
 
