@@ -32,10 +32,12 @@ def query_subgraph(graph, sparql: str):
 
     from kg.views.model import to_networkx
 
+    from kg.query import PROJECT_PREFIXES, _rdflib_error
+
     try:
-        result = graph.query(sparql)
+        result = graph.query(sparql, initNs=PROJECT_PREFIXES)
     except Exception as exc:  # rdflib raises pyparsing errors and others for bad SPARQL
-        raise QueryError(f"SPARQL error: {' '.join(str(exc).split())}") from None
+        raise QueryError(_rdflib_error(sparql, exc)) from None
     full = to_networkx(graph)
     keep: set[str] = set()
     edges: set[tuple[str, str, str]] = set()
