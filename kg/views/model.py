@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 #: class → (colour, vis-network shape, Chinese name). Order = legend order.
 CLASS_STYLE: dict[str, tuple[str, str, str]] = {
     "District": ("#d62728", "star", "区县"),
-    "Report": ("#8c6d31", "box", "报告"),
+    "Report": ("#8c6d31", "hexagon", "报告"),
     "Project": ("#1f77b4", "dot", "项目"),
     "MonetaryAmount": ("#2ca02c", "diamond", "金额"),
     "Award": ("#ff7f0e", "triangle", "奖项"),
@@ -30,8 +30,8 @@ CLASS_STYLE: dict[str, tuple[str, str, str]] = {
     "Product": ("#637939", "dot", "产品"),
     "Indicator": ("#e6550d", "square", "指标"),
     "IndicatorObservation": ("#9c9ede", "square", "指标观测"),
-    "City": ("#ad494a", "ellipse", "市"),
-    "Province": ("#7b4173", "ellipse", "省"),
+    "City": ("#ad494a", "triangleDown", "市"),
+    "Province": ("#7b4173", "triangleDown", "省"),
 }
 OTHER_STYLE = ("#999999", "dot", "其他")
 

@@ -56,7 +56,7 @@ def write_district_views(graph, out_dir: Path, g=None) -> list[DistrictView]:
         sub = g.subgraph(members(g, district=iri)).copy()
         sub.graph.update(g.graph)
         path = folder / f"{district_file_key(graph, iri)}.html"
-        write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html")
+        write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html", facts=facts_tables(graph, sub, iri))
         views.append(DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges()))
     written = {v.path.name for v in views}
     if folder.is_dir():
@@ -64,6 +64,90 @@ def write_district_views(graph, out_dir: Path, g=None) -> list[DistrictView]:
             if old.name not in written:
                 old.unlink()
     return views
+
+
+# --- a district page's fact tables --------------------------------------------------------------
+
+def _cell(text, sort=None, cls: str = "") -> str:
+    attrs = (f' class="{cls}"' if cls else "") + (f' data-sort="{escape(str(sort))}"' if sort is not None else "")
+    return f"<td{attrs}>{escape('' if text is None else str(text))}</td>"
+
+
+def _table(caption_zh: str, caption_en: str, head: list[str], rows: list[str], note: str = "") -> str:
+    out = [f"<h2>{escape(caption_zh)} · {escape(caption_en)}（{len(rows)}）</h2>"]
+    if note:
+        out.append(f'<p class="note">{escape(note)}</p>')
+    if not rows:
+        out.append('<p class="note">（无 none）</p>')
+        return "\n".join(out)
+    out.append('<table class="sortable"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in head) +
+               "</tr></thead><tbody>")
+    out += rows
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _first_sentence(evidence) -> str:
+    return next((e.sentence for e in evidence if e.sentence), "")
+
+
+def _fact(data: dict, name: str) -> str:
+    return next((v for k, v in data["facts"] if k == name), "")
+
+
+def facts_tables(graph, g, district: str) -> str:
+    """The district's facts as sortable tables: projects (status, year, investment), awards, indicators."""
+    from rdflib import URIRef
+
+    from kg.rdf import GWR
+
+    node = g.nodes
+    projects = []
+    for _, project, key, data in sorted(g.out_edges(district, keys=True, data=True), key=lambda e: (e[1], e[2])):
+        if key != "undertakes":
+            continue
+        p = node[project]
+        amounts = [(o, node[o]) for _, o, k in g.out_edges(project, keys=True) if k == "invests"]
+        yuan = sum(float(graph.value(URIRef(o), GWR.amountInYuan) or 0) for o, _ in amounts)
+        year = _fact(p, "状态年份")
+        projects.append((p["label"], [
+            _cell(p["label"]), _cell(_fact(p, "状态")), _cell(year, sort=year, cls="n"),
+            _cell(format_yuan(yuan) if amounts else "", sort=f"{yuan:.0f}" if amounts else "", cls="n"),
+            _cell(_first_sentence(data["evidence"]), cls="ev")]))
+    awards = []
+    for recipient, award, key, data in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        if key != "receivesAward" or node[award]["cls"] != "Award":
+            continue
+        years = sorted({e.year for e in data["evidence"] if e.year})
+        year = years[0] if years else ""
+        awards.append((node[award]["label"], [
+            _cell(node[award]["label"]), _cell(award_level(node[award]["label"])), _cell(node[recipient]["label"]),
+            _cell(class_style(node[recipient]["cls"])[2]), _cell(year, sort=year, cls="n"),
+            _cell(_first_sentence(data["evidence"]), cls="ev")]))
+    observations = []
+    for _, obs, key in sorted(g.out_edges(district, keys=True), key=lambda e: e[1]):
+        if key != "hasObservation":
+            continue
+        o = node[obs]
+        indicator = next((node[i]["label"] for _, i, k in g.out_edges(obs, keys=True) if k == "indicator"), o["label"])
+        pct = _fact(o, "增长（%）")
+        year = _fact(o, "年份")
+        observations.append((indicator, [
+            _cell(indicator), _cell(year, sort=year, cls="n"), _cell(_fact(o, "类型")),
+            _cell(f"{pct}%" if pct else "", sort=pct, cls="n"), _cell(_first_sentence(o["evidence"]), cls="ev")]))
+
+    def rows(items):
+        return ["<tr>" + "".join(cells) + "</tr>" for _, cells in sorted(items, key=lambda t: (t[0], "".join(t[1])))]
+
+    return "\n".join([
+        '<section id="facts">',
+        _table("项目", "Projects", ["项目 project", "状态 status", "年份 year", "投资 investment", "证据句 evidence"],
+               rows(projects), "点击表头排序 · click a heading to sort; 年份 = 状态所指年份 (the year the status refers to)"),
+        _table("获奖", "Awards", ["奖项 award", "级别 level", "获奖者 recipient", "类型 kind", "年份 year",
+                                 "证据句 evidence"], rows(awards)),
+        _table("指标", "Indicators", ["指标 indicator", "年份 year", "类型 kind", "增长 growth", "证据句 evidence"],
+               rows(observations), "实际 = 回顾年完成 (actual, review year); 目标 = 计划年预期 (target, plan year)"),
+        "</section>"])
 
 
 def write_index(graph, out_dir: Path, views: list[DistrictView], g=None, *, title: str = "gwr-kg") -> Path:
