@@ -168,6 +168,8 @@ def syntax_error_line(sparql: str, message: str, line: Optional[int] = None, col
     if prefix is not None or "Prefix not found" in message:
         hint = (f"unknown prefix {prefix + ':' if prefix else ''} (these need no PREFIX line: {known}; "
                 "declare others with PREFIX name: <IRI>)")
+    elif re.search(r"(?<![\w<])[A-Za-z][\w-]*:[\w-]*/", near):
+        hint = "a prefixed name cannot hold '/': write the full IRI in <…> (e.g. <https://w3id.org/gwr/id/district/410404>)"
     elif sparql.count("{") != sparql.count("}"):
         hint = f"unbalanced braces ({sparql.count('{')} '{{' but {sparql.count('}')} '}}')"
     else:

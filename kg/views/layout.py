@@ -50,7 +50,9 @@ def layout(g, *, seed: int = 7, labelled: dict[str, str] | None = None,
             if simple.degree(parent) > 1:  # two joined leaves stay in the core as a pair
                 leaves[parent].append(node)
     placed_leaves = {leaf for kids in leaves.values() for leaf in kids}
-    core = simple.subgraph(n for n in simple.nodes() if n not in placed_leaves).copy()
+    # nodes with no edge at all: a spring layout flings them far out; they go in rows under the drawing
+    alone = [n for n in sorted(simple.nodes()) if simple.degree(n) == 0]
+    core = simple.subgraph(n for n in simple.nodes() if n not in placed_leaves and n not in alone).copy()
 
     # the ring of leaves around a node makes it heavier: give it room in the core layout
     radius = {n: _ring_radius(len(leaves.get(n, ()))) for n in core.nodes()}
@@ -86,6 +88,11 @@ def layout(g, *, seed: int = 7, labelled: dict[str, str] | None = None,
                 pos[kid] = (px + r * math.cos(angle), py + r * math.sin(angle))
             placed += len(ring)
             r += LEAF_GAP * 1.4
+    if alone:
+        xs, ys = [x for x, _ in pos.values()] or [0.0], [y for _, y in pos.values()] or [0.0]
+        per_row = max(1, int((max(xs) - min(xs)) // SPACING) + 1) if pos else max(1, int(math.sqrt(len(alone))))
+        for i, node in enumerate(alone):
+            pos[node] = (min(xs) + SPACING * (i % per_row), max(ys) + SPACING * (1 + i // per_row))
     if labelled:
         pos = _separate_labels(pos, labelled, sizes or {}, fixed)
     if pos:

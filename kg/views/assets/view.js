@@ -248,7 +248,7 @@
   // the opening view: the whole drawing, a little margin for the labels under the outer nodes
   function fitAll() {
     network.fit({ animation: false });
-    network.moveTo({ scale: network.getScale() * 0.94, animation: false });
+    network.moveTo({ scale: network.getScale() * 0.9, animation: false });
   }
 
   // ---- sortable fact tables (district pages): click a heading to sort by it, again to reverse ----
