@@ -18,7 +18,7 @@ from collections import defaultdict
 SPACING = 150.0
 LEAF_GAP = 44.0
 #: the canvas area (pixels) the page fits the drawing into at its opening zoom, about
-VIEWPORT = (880.0, 740.0)
+VIEWPORT = (820.0, 700.0)
 #: on-screen label font (px) and line height the page draws; see assets/view.js (LABEL_PX)
 LABEL_PX, LABEL_LINE = 13.0, 18.0
 
@@ -122,10 +122,11 @@ def _separate_labels(pos: dict[str, tuple[float, float]], labelled: dict[str, st
     """
     pos = dict(pos)
     nodes = sorted(n for n in labelled if n in pos)
-    pad = 4.0
+    pad = 8.0
     for _ in range(rounds):
         scale = opening_scale(pos)
-        box = {n: ((label_width(labelled[n]) + pad) / scale, (LABEL_LINE + pad) / scale) for n in nodes}
+        box = {n: ((label_width(labelled[n], LABEL_PX + 2 if n in fixed else LABEL_PX) + pad) / scale,
+                   (LABEL_LINE + pad) / scale) for n in nodes}
         moved_any = False
         for _ in range(passes):
             moved = False

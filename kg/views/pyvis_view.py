@@ -70,9 +70,9 @@ PAGE = """<!DOCTYPE html>
 <aside id="details"><h2>详情 Details</h2><pre id="details-text"></pre></aside>
 </div>
 </div>
-{% if facts %}{{ facts }}{% endif %}
 <div id="tooltip" hidden></div>
 <script type="application/json" id="gwr-data">{{ data }}</script>
+{% if facts %}{{ facts }}{% endif %}
 <script>{{ vis_js }}</script>
 <script>{{ js }}</script>
 </body>
