@@ -249,7 +249,7 @@ def test_district_and_award_labels_are_drawn_at_the_opening_zoom_without_overlap
     g = _seed_nx(seed_graph)
     for d in sorted(n for n, data in g.nodes(data=True) if data["cls"] == "District"):
         key = district_file_key(seed_graph, d)
-        page = Opened(browser, seed_build.out / "views" / f"{key}.html", f"district-{key}")
+        page = Opened(browser, seed_build.out / "views" / f"{key}.html", f"district-{key}-zoomed")
         iris = sorted(members(g, district=d))
         drawn = _labels_check(page, iris, g)
         awards = [n for n in iris if g.nodes[n]["cls"] == "Award"]
