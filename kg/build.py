@@ -326,7 +326,7 @@ def class_counts(graph) -> dict[str, int]:
 
 
 def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, formats: Sequence[str] = ("ttl",),
-                  views: bool = True, warnings: Optional[list[str]] = None) -> list[Path]:
+                  views: bool = True, warnings: Optional[list[str]] = None, failures: Sequence = ()) -> list[Path]:
     """Write the graph in each format and draw its views, then swap them in as a whole.
 
     Everything is written into a staging folder beside ``out_dir`` (``.NAME.staging-PID-…``), and the
@@ -351,10 +351,12 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
         for name in dict.fromkeys(EXPORTERS.canonical(fmt.strip()) for fmt in formats):
             staged.append(EXPORTERS.get(name)(graph, staging / f"graph.{name}", extractions))
         if views:
-            staged.append(VIEWS.get("pyvis")(graph, staging / "graph.html", title="gwr-kg"))
+            from kg.views.model import to_networkx
             from kg.views.site import write_site_pages  # views/<district>.html and index.html
 
-            staged += write_site_pages(graph, staging, title="gwr-kg")
+            g = to_networkx(graph)  # built once for every page
+            staged.append(VIEWS.get("pyvis")(graph, staging / "graph.html", title="gwr-kg", g=g))
+            staged += write_site_pages(graph, staging, title="gwr-kg", failures=failures, g=g)
         names = [Path(path).relative_to(staging) for path in staged]
         (staging / MANIFEST).write_text(json.dumps({"written": sorted(n.as_posix() for n in names)}, indent=1)
                                         + "\n", encoding="utf-8")
@@ -547,7 +549,7 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
         mark = time.perf_counter()
         try:
             result.outputs = _without_gc(write_outputs, graph, result.reports, Path(out_dir), formats=formats,
-                                         views=views, warnings=result.warnings)
+                                         views=views, warnings=result.warnings, failures=result.failures)
         except OSError as exc:  # staged beside it and swapped in at once: the previous output is as it was
             raise BuildError(f"cannot write to {printable(out_dir)}: {printable(exc.strerror or exc)} "
                              f"({printable(getattr(exc, 'filename', None) or out_dir)}); the previous output is "

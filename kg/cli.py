@@ -56,7 +56,8 @@ def cmd_push(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.validate import validate
 
-    result = validate(args.graph, shapes_path=args.shapes, ontology_path=args.ontology)
+    result = validate(args.graph, shapes_path=args.shapes, ontology_path=args.ontology,
+                      progress=lambda line: print(line, file=sys.stderr, flush=True))
     print(result.format(args.examples))
     return EXIT_OK if result.conforms else EXIT_FAILED
 

@@ -72,7 +72,9 @@ def test_graph_page_matches_the_graph(seed_build, seed_graph):
     assert sorted(district) == sorted(d["label"] for _, d in g.nodes(data=True) if d["cls"] == "District")
     undertakes = [t for e, t in zip(data["edges"], data["edgeTips"]) if e["label"] == "承担"]
     assert undertakes and all("「" in t and "年政府工作报告" in t for t in undertakes)
-    assert any("年）" in t for t in undertakes)  # the year a fact is about, when the report gives it
+    # the year a fact is about, when the report gives it, said once beside the report's name
+    assert any("年政府工作报告，述及 " in t for t in undertakes)
+    assert not any("报告（20" in t for t in undertakes)
 
 
 @pytest.mark.parametrize("name", ["graph.html", "index.html", "views"])
@@ -222,7 +224,9 @@ def test_kg_view_draws_select_and_construct_answers(seed_build, seed_graph, tmp_
 
 @pytest.mark.parametrize("query, message", [
     ("no-such-query", "unknown query"),
-    ("SELECT * WHERE { ?s ?p }", "SPARQL error"),
+    ("SELECT * WHERE { ?s ?p }", "SPARQL syntax error at line 1"),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "nothing to draw"),
+    ("indicators", "no edge among them"),
     ("ASK { ?s ?p ?o }", "ASK"),
 ])
 def test_kg_view_errors_are_one_line(seed_build, tmp_path, capsys, query, message):
@@ -239,3 +243,65 @@ def test_kg_view_missing_graph(tmp_path, capsys):
 
     assert main(["view", "awards", "--graph", str(tmp_path / "none.ttl")]) == 1
     assert "none.ttl" in capsys.readouterr().err
+
+
+def test_district_pages_list_facts_as_tables(seed_build, seed_graph):
+    from kg.views.model import to_networkx
+    from kg.views.site import district_file_key
+
+    g = to_networkx(seed_graph)
+    for d in (n for n, x in g.nodes(data=True) if x["cls"] == "District"):
+        html = (seed_build.out / "views" / f"{district_file_key(seed_graph, d)}.html").read_text(encoding="utf-8")
+        facts = html.split('<section id="facts">', 1)[1]
+        projects = {o for _, o, k in g.out_edges(d, keys=True) if k == "undertakes"}
+        assert f"项目 · Projects（{len(projects)}）" in facts
+        assert facts.count('<table class="sortable">') == 3
+        for project in projects:
+            assert f"<td>{escape_html(g.nodes[project]['label'])}</td>" in facts
+
+
+def escape_html(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+def test_index_explains_links_data_and_queries_and_lists_failures(seed_graph, tmp_path):
+    from kg.build import Failure
+    from kg.query import saved_queries
+    from kg.views.site import write_site_pages
+
+    (tmp_path / "graph.ttl").write_text("", encoding="utf-8")
+    write_site_pages(seed_graph, tmp_path, failures=[Failure("reports/notes.md", "not a work report"),
+                                                     "reports/x.txt: empty file"])
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "This page sums up facts" in html and "本页汇总" in html
+    assert "Reports that failed（2）" in html
+    assert "<td>reports/notes.md</td><td>not a work report</td>" in html
+    assert "<td>reports/x.txt</td><td>empty file</td>" in html
+    assert '<a href="graph.ttl">graph.ttl</a>' in html
+    for name in saved_queries():
+        assert f'<a href="queries/{name}.rq">{name}</a>' in html and f"<code>kg query {name}</code>" in html
+        assert (tmp_path / "queries" / f"{name}.rq").is_file()
+    # no failures: no section
+    write_site_pages(seed_graph, tmp_path)
+    assert "Reports that failed" not in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_charts_use_one_unit_and_one_scale(seed_build, seed_graph):
+    from kg.views.site import targets_vs_actuals
+
+    html = (seed_build.out / "index.html").read_text(encoding="utf-8")
+    chart = html.split("各区县项目投资额", 1)[1].split("</svg>", 1)[0]
+    unit = "亿元" if "（亿元）" in html.split("各区县项目投资额", 1)[1][:8] else "万元"
+    amounts = re.findall(r">([\d,.]+)(亿元|万元)</text>", chart)
+    assert amounts and {u for _, u in amounts} == {unit}
+    # every target-vs-actual chart draws the same value with the same bar length: one shared scale
+    widths = {}
+    for block in html.split("目标与实际", 1)[1].split("<svg")[1:]:
+        for w, value in re.findall(r'<rect x="[\d.]+" y="\d+" width="([\d.]+)" height="12" fill="[^"]+"><title>'
+                                   r'[^<]*：([\d.-]+%)</title>', block):
+            widths.setdefault(value, set()).add(w)
+    assert len(targets_vs_actuals(seed_graph)) > 1 and widths
+    assert all(len(ws) == 1 for ws in widths.values()), widths
+    assert re.search(r"actual 20\d\d(–20\d\d)? vs target 20\d\d", html)

@@ -162,7 +162,8 @@ def test_search_filters_and_click_change_what_is_shown(browser, seed_build, seed
     p.wait_for_function(f"window.gwrView.state.dimmed === {n - len(neighbours) - 1}", timeout=5000)
     details = p.text_content("#details-text")
     assert details.startswith(f"区县 · {name}")
-    # hovering shows the tooltip as text
+    # hovering shows the tooltip as text (a click hides it: the details panel has the same and more)
+    p.mouse.move(box["x"] + 3, box["y"] + 3)
     p.mouse.move(box["x"] + xy["x"] + 1, box["y"] + xy["y"] + 1)
     p.wait_for_selector("#tooltip:not([hidden])", timeout=5000)
     assert name in p.text_content("#tooltip")
@@ -217,4 +218,113 @@ def test_kg_view_page_in_the_browser(browser, seed_build, seed_graph, tmp_path):
     sub = query_subgraph(seed_graph, resolve_query("awards"))
     page = Opened(browser, out.path, "query-awards")
     assert page.counts() == (sub.number_of_nodes(), sub.number_of_edges())
+    page.close()
+
+
+def _labels_check(page, iris, g):
+    """The labels the page drew (DOM px, container-relative), checked against the vis network: each sits
+    centred under its node, at a readable size, and no two overlap. Returns {IRI: label box}."""
+    p = page.page
+    p.evaluate("window.gwrView.network.redraw()")  # the labels of the view as it is now
+    boxes = p.evaluate("window.gwrView.labels()")
+    centres = p.evaluate("""(ids) => { const v = window.gwrView, n = v.network; const pos = n.getPositions(ids);
+        return ids.map((id) => Object.assign(n.canvasToDOM(pos[id]), {r: v.nodes.get(id).size * n.getScale()})); }""",
+                         [b["id"] for b in boxes])
+    for box, centre in zip(boxes, centres):
+        assert abs(box["x"] + box["w"] / 2 - centre["x"]) < 1.0, box
+        assert abs(box["y"] - (centre["y"] + centre["r"] + 2)) < 1.0, box  # just under the node's shape
+        assert box["px"] >= 12 and box["w"] > box["px"] * 0.5
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or
+                     a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
+            assert apart, f"labels overlap: {a['text']!r} and {b['text']!r}"
+    return {iris[b["id"]]: b for b in boxes}
+
+
+def test_district_and_award_labels_are_drawn_at_the_opening_zoom_without_overlaps(browser, seed_build, seed_graph):
+    from kg.views.model import members
+    from kg.views.site import district_file_key
+
+    g = _seed_nx(seed_graph)
+    for d in sorted(n for n, data in g.nodes(data=True) if data["cls"] == "District"):
+        key = district_file_key(seed_graph, d)
+        page = Opened(browser, seed_build.out / "views" / f"{key}.html", f"district-{key}-zoomed")
+        iris = sorted(members(g, district=d))
+        drawn = _labels_check(page, iris, g)
+        awards = [n for n in iris if g.nodes[n]["cls"] == "Award"]
+        assert d in drawn and drawn[d]["px"] >= 14
+        assert awards and set(awards) <= set(drawn), [g.nodes[a]["label"] for a in set(awards) - set(drawn)]
+        # the drawing sits inside the canvas, centred
+        box = page.page.locator("#network").bounding_box()
+        xs = [b["x"] + b["w"] / 2 for b in drawn.values()]
+        assert 0 <= min(xs) and max(xs) <= box["width"]
+        assert abs((min(xs) + max(xs)) / 2 - box["width"] / 2) < box["width"] * 0.2
+        # project labels appear on zoom: closer in, more labels, still none overlapping
+        n_before = len(drawn)
+        page.page.evaluate(f"window.gwrView.network.moveTo({{position: window.gwrView.network.getPosition("
+                           f"{iris.index(d)}), scale: 1.5}})")
+        page.page.wait_for_timeout(100)
+        closer = _labels_check(page, iris, g)
+        assert any(g.nodes[n]["cls"] == "Project" for n in closer) and n_before > 1
+        page.close()
+    page = Opened(browser, seed_build.out / "graph.html", "graph-labels")
+    drawn = _labels_check(page, sorted(g.nodes()), g)
+    districts = {n for n, x in g.nodes(data=True) if x["cls"] == "District"}
+    assert districts <= set(drawn), (page.page.evaluate("window.gwrView.network.getScale()"),
+                                     [g.nodes[n]["label"] for n in districts - set(drawn)])
+    page.close()
+
+
+def test_fact_tables_are_present_and_sortable(browser, seed_build, seed_graph):
+    from kg.views.site import district_file_key
+
+    g = _seed_nx(seed_graph)
+    d = sorted(n for n, data in g.nodes(data=True) if data["cls"] == "District")[0]
+    key = district_file_key(seed_graph, d)
+    page = Opened(browser, seed_build.out / "views" / f"{key}.html", f"district-{key}-tables")
+    p = page.page
+    assert p.evaluate("document.querySelectorAll('#facts table.sortable').length") == 3
+    table = "#facts table.sortable >> nth=0"
+    rows = p.eval_on_selector_all("#facts table.sortable:first-of-type tbody tr", "rs => rs.length")
+    projects = {o for _, o, k in g.out_edges(d, keys=True) if k == "undertakes"}
+    assert rows == len(projects)
+
+    def column(i):
+        return p.evaluate(f"""Array.from(document.querySelectorAll('#facts table.sortable')[0].tBodies[0].rows)
+                              .map((r) => r.cells[{i}].textContent)""")
+
+    year_head = p.locator(table).locator("thead th").nth(2)
+    year_head.click()
+    years = [y for y in column(2) if y]
+    assert years == sorted(years) and len(set(years)) >= 1
+    assert year_head.get_attribute("aria-sort") == "ascending"
+    year_head.click()
+    assert [y for y in column(2) if y] == sorted(years, reverse=True)
+    names = p.locator(table).locator("thead th").nth(0)
+    names.click()
+    assert sorted(column(0), key=lambda s: s) != [] and len(column(0)) == len(projects)
+    p.locator("#facts").scroll_into_view_if_needed()
+    p.screenshot(path=str(ARTIFACTS / f"district-{key}-full.png"), full_page=True)
+    page.close()
+
+
+def test_tooltip_is_compact_and_evidence_is_in_the_details(browser, seed_build, seed_graph):
+    g = _seed_nx(seed_graph)
+    page = Opened(browser, seed_build.out / "graph.html", "graph-tooltip")
+    p = page.page
+    iris = sorted(g.nodes())
+    project = next(n for n in iris if g.nodes[n]["cls"] == "Project" and g.nodes[n]["evidence"])
+    i = iris.index(project)
+    p.evaluate(f"window.gwrView.network.focus({i}, {{scale: 1.5}})")
+    xy = p.evaluate(f"window.gwrView.network.canvasToDOM(window.gwrView.network.getPosition({i}))")
+    box = p.locator("#network").bounding_box()
+    p.mouse.move(box["x"] + xy["x"], box["y"] + xy["y"])
+    p.wait_for_selector("#tooltip:not([hidden])", timeout=5000)
+    tip = p.locator("#tooltip").bounding_box()
+    assert tip["width"] <= 310 and tip["height"] <= 150
+    assert "「" not in p.text_content("#tooltip")  # no evidence sentence in the tooltip
+    p.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+    assert "「" in p.text_content("#details-text")
+    assert p.locator("#tooltip").is_hidden()
     page.close()

@@ -17,16 +17,19 @@ def _num(v: float) -> str:
 
 def bar_chart(rows: Sequence[tuple[str, Sequence[float | None]]], *, series: Sequence[tuple[str, str]],
               title: str, fmt: Callable[[float], str] = _num, label_width: int = 110, width: int = 520,
-              aria: str | None = None) -> str:
+              aria: str | None = None, domain: tuple[float, float] | None = None) -> str:
     """Horizontal grouped bars: ``rows`` = [(label, [value per series])], ``series`` = [(name, colour)].
 
     ``None`` values draw no bar (and "—"). Bars start at zero; negative values extend left of it.
+    ``domain`` = (low, high) fixes the scale, so the charts of one group can be compared bar for bar.
     """
     bar_h, gap, top = 14, 10, 30 + (18 if len(series) > 1 else 0)
     group_h = bar_h * len(series) + gap
     height = top + group_h * max(len(rows), 1) + 8
     values = [v for _, vs in rows for v in vs if v is not None]
     lo, hi = min([0.0, *values]), max([0.0, *values])
+    if domain is not None:
+        lo, hi = min(lo, domain[0]), max(hi, domain[1])
     span = (hi - lo) or 1.0
     plot_w = width - label_width - 70
     x0 = label_width + (0 - lo) / span * plot_w

@@ -2,8 +2,11 @@
 
 A force layout of every node costs O(n²) per iteration; here only the graph's core is laid out by
 force (networkx's Fruchterman-Reingold), and leaves (nodes with one neighbour: most projects,
-awards and observations) are placed on rings around their neighbour. Positions are rounded
-integers, so the same graph gives the same page byte for byte.
+awards and observations) are placed on rings around their neighbour. Then the nodes whose labels
+the page draws at its opening zoom (``labelled``: districts, awards, the best-connected nodes) are
+pushed apart until their label boxes no longer overlap at the zoom that fits the drawing into a
+typical window, and the drawing is centred on (0, 0). Positions are rounded integers, so the same
+graph gives the same page byte for byte.
 """
 
 from __future__ import annotations
@@ -13,11 +16,28 @@ from collections import defaultdict
 
 #: pixels between two neighbours in the core layout, and between leaves on a ring
 SPACING = 150.0
-LEAF_GAP = 38.0
+LEAF_GAP = 44.0
+#: the canvas area (pixels) the page fits the drawing into at its opening zoom, about
+VIEWPORT = (820.0, 700.0)
+#: on-screen label font (px) and line height the page draws; see assets/view.js (LABEL_PX)
+LABEL_PX, LABEL_LINE = 13.0, 18.0
 
 
-def layout(g, *, seed: int = 7) -> dict[str, tuple[int, int]]:
-    """node → (x, y) in vis-network pixels for a networkx graph (directions and multi-edges ignored)."""
+def label_width(text: str, px: float = LABEL_PX) -> float:
+    """Approximate on-screen width of a label: wide (CJK) characters 1 em, others 0.6 em."""
+    import unicodedata
+
+    return sum(px if unicodedata.east_asian_width(ch) in "WF" else 0.6 * px for ch in text) + 6
+
+
+def layout(g, *, seed: int = 7, labelled: dict[str, str] | None = None,
+           sizes: dict[str, float] | None = None, fixed: frozenset = frozenset()) -> dict[str, tuple[int, int]]:
+    """node → (x, y) in vis-network pixels for a networkx graph (directions and multi-edges ignored).
+
+    ``labelled``: node → label text drawn at the opening zoom (their boxes are kept apart);
+    ``sizes``: node → drawn radius (the label sits under the node); ``fixed``: labelled nodes that others
+    move away from (the districts).
+    """
     import networkx as nx
 
     simple = nx.Graph()
@@ -30,32 +50,112 @@ def layout(g, *, seed: int = 7) -> dict[str, tuple[int, int]]:
             if simple.degree(parent) > 1:  # two joined leaves stay in the core as a pair
                 leaves[parent].append(node)
     placed_leaves = {leaf for kids in leaves.values() for leaf in kids}
-    core = simple.subgraph(n for n in simple.nodes() if n not in placed_leaves).copy()
+    # nodes with no edge at all: a spring layout flings them far out; they go in rows under the drawing
+    alone = [n for n in sorted(simple.nodes()) if simple.degree(n) == 0]
+    core = simple.subgraph(n for n in simple.nodes() if n not in placed_leaves and n not in alone).copy()
 
     # the ring of leaves around a node makes it heavier: give it room in the core layout
     radius = {n: _ring_radius(len(leaves.get(n, ()))) for n in core.nodes()}
     pos: dict[str, tuple[float, float]] = {}
     if len(core):
         n = len(core)
-        scale = SPACING * math.sqrt(n) + 2 * max(radius.values(), default=0.0)
+        scale = 0.6 * SPACING * math.sqrt(n) + 1.2 * max(radius.values(), default=0.0)
         raw = nx.spring_layout(core, seed=seed, iterations=60 if n < 600 else 35, scale=1.0) if n > 1 else \
             {next(iter(core.nodes())): (0.0, 0.0)}
         pos = {k: (float(v[0]) * scale, float(v[1]) * scale) for k, v in raw.items()}
 
+    named = labelled or {}
     for parent, kids in leaves.items():
         px, py = pos[parent]
-        # rings: first ring holds as many as fit at LEAF_GAP spacing, further rings further out
+        # rings: first ring holds as many as fit at LEAF_GAP spacing, further rings further out; leaves
+        # whose labels are drawn at first sight (awards) go on rings of their own, outside the others
+        plain = [k for k in kids if k not in named]
+        shown = [k for k in kids if k in named]
         r, placed = _ring_radius(0), 0
+        kids = plain + shown
         while placed < len(kids):
             capacity = max(6, int(2 * math.pi * r / LEAF_GAP))
-            ring = kids[placed:placed + capacity]
+            if placed < len(plain):
+                ring = kids[placed:min(placed + capacity, len(plain))]
+            else:
+                if placed == len(plain) and plain:
+                    r += LEAF_GAP  # a clear gap between the plain rings and the labelled ones
+                capacity = max(4, int(2 * math.pi * r / (LEAF_GAP * 2.5)))
+                ring = kids[placed:placed + capacity]
             offset = 0.5 * (len(pos) % 7) / 7  # rotate rings a little so neighbours' rings do not align
             for i, kid in enumerate(ring):
                 angle = 2 * math.pi * (i + offset) / len(ring)
                 pos[kid] = (px + r * math.cos(angle), py + r * math.sin(angle))
             placed += len(ring)
             r += LEAF_GAP * 1.4
+    if alone:
+        xs, ys = [x for x, _ in pos.values()] or [0.0], [y for _, y in pos.values()] or [0.0]
+        per_row = max(1, int((max(xs) - min(xs)) // SPACING) + 1) if pos else max(1, int(math.sqrt(len(alone))))
+        for i, node in enumerate(alone):
+            pos[node] = (min(xs) + SPACING * (i % per_row), max(ys) + SPACING * (1 + i // per_row))
+    if labelled:
+        pos = _separate_labels(pos, labelled, sizes or {}, fixed)
+    if pos:
+        xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        pos = {k: (x - cx, y - cy) for k, (x, y) in pos.items()}
     return {k: (int(round(x)), int(round(y))) for k, (x, y) in sorted(pos.items())}
+
+
+def opening_scale(pos: dict[str, tuple[float, float]]) -> float:
+    """The zoom at which the page's fit() shows the whole drawing in :data:`VIEWPORT` (at most 1)."""
+    if not pos:
+        return 1.0
+    xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+    width, height = max(xs) - min(xs) + 80, max(ys) - min(ys) + 80
+    return min(1.0, VIEWPORT[0] / width, VIEWPORT[1] / height)
+
+
+def _separate_labels(pos: dict[str, tuple[float, float]], labelled: dict[str, str],
+                     sizes: dict[str, float], fixed: frozenset = frozenset(), rounds: int = 4, passes: int = 40) -> dict[str, tuple[float, float]]:
+    """Move labelled nodes apart until their label boxes (at the opening zoom) do not overlap.
+
+    A label box is the label's on-screen size divided by the zoom, under the node. Each pass moves
+    every overlapping pair apart along the axis where they overlap least (half each; a district
+    stays where it is when paired with another kind). The zoom changes as the drawing grows, so it is
+    estimated again each round.
+    """
+    pos = dict(pos)
+    nodes = sorted(n for n in labelled if n in pos)
+    pad = 8.0
+    for _ in range(rounds):
+        scale = opening_scale(pos)
+        box = {n: ((label_width(labelled[n], LABEL_PX + 2 if n in fixed else LABEL_PX) + pad) / scale,
+                   (LABEL_LINE + pad) / scale) for n in nodes}
+        moved_any = False
+        for _ in range(passes):
+            moved = False
+            centre = {n: (pos[n][0], pos[n][1] + sizes.get(n, 10.0) + box[n][1] / 2) for n in nodes}
+            for i, a in enumerate(nodes):
+                for b in nodes[i + 1:]:
+                    dx = centre[b][0] - centre[a][0]
+                    dy = centre[b][1] - centre[a][1]
+                    ox = (box[a][0] + box[b][0]) / 2 - abs(dx)
+                    oy = (box[a][1] + box[b][1]) / 2 - abs(dy)
+                    if ox <= 0 or oy <= 0:
+                        continue
+                    moved = True
+                    if oy <= ox:
+                        shift = (0.0, (oy + 0.5) * (1 if dy >= 0 else -1))
+                    else:
+                        shift = ((ox + 0.5) * (1 if dx >= 0 else -1), 0.0)
+                    wa, wb = ((0.0, 1.0) if a in fixed and b not in fixed else
+                              (1.0, 0.0) if b in fixed and a not in fixed else (0.5, 0.5))
+                    pos[a] = (pos[a][0] - shift[0] * wa, pos[a][1] - shift[1] * wa)
+                    pos[b] = (pos[b][0] + shift[0] * wb, pos[b][1] + shift[1] * wb)
+                    centre[a] = (pos[a][0], pos[a][1] + sizes.get(a, 10.0) + box[a][1] / 2)
+                    centre[b] = (pos[b][0], pos[b][1] + sizes.get(b, 10.0) + box[b][1] / 2)
+            moved_any |= moved
+            if not moved:
+                break
+        if not moved_any:
+            break
+    return pos
 
 
 def _ring_radius(n_leaves: int) -> float:

@@ -17,11 +17,11 @@ from decimal import Decimal, InvalidOperation
 #: the styles of its own classes (kg.relation.Relation.styles). Order = legend order.
 _REPORT_STYLE: dict[str, tuple[str, str, str]] = {
     "District": ("#d62728", "star", "区县"),
-    "Report": ("#8c6d31", "box", "报告"),
+    "Report": ("#8c6d31", "hexagon", "报告"),
 }
 _PLACE_STYLE: dict[str, tuple[str, str, str]] = {
-    "City": ("#ad494a", "ellipse", "市"),
-    "Province": ("#7b4173", "ellipse", "省"),
+    "City": ("#ad494a", "triangleDown", "市"),
+    "Province": ("#7b4173", "triangleDown", "省"),
 }
 OTHER_STYLE = ("#999999", "dot", "其他")
 _BASE_EDGE_LABELS = {"about": "关于", "inCity": "所属市", "inProvince": "所属省", "deliveredBy": "报告人"}

@@ -26,11 +26,20 @@ VIS_VERSION = "9.1.2"
 FONT_FACE = ("Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, WenQuanYi Zen Hei, PingFang SC, "
              "Microsoft YaHei, sans-serif")
 LABEL_CHARS = 14  # longer names are cut on the canvas (the tooltip has them whole)
-MAX_EVIDENCE = 4  # sentences per tooltip
+MAX_EVIDENCE = 4  # sentences per edge in the details panel
+MAX_NODE_EVIDENCE = 12  # sentences per node in the details panel
+TIP_FACTS = 4  # facts in the hover tooltip
+TOP_DEGREE = 10  # besides districts and awards, this many best-connected nodes are labelled at first sight
+#: label rank: 0 districts, 1 awards, 2 the best-connected nodes — drawn at the opening zoom —, 3 the rest
+#: (drawn from a closer zoom, or on hover); assets/view.js draws them in this order, skipping overlaps
+RANK_DISTRICT, RANK_AWARD, RANK_HUB, RANK_OTHER = 0, 1, 2, 3
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
        "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
 
-HINT = "点击节点查看事实与证据句；点击空白处取消高亮。\n悬停显示提示。搜索框按回车定位匹配节点。"
+HINT = ("点击节点，这里显示它的事实与证据句；点击空白处取消高亮。\n"
+        "Click a node to see its facts and evidence sentences here; click empty space to clear.\n\n"
+        "放大可看到更多名称；悬停显示简要提示；搜索框按回车定位匹配节点。\n"
+        "Zoom in for more names; hover for a short tip; press Enter in the search box to zoom to matches.")
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">
@@ -44,22 +53,26 @@ PAGE = """<!DOCTYPE html>
 <style>{{ css }}</style>
 </head>
 <body>
-<header><h1>{{ title }}</h1><span class="sub">{{ n_nodes }} 个节点 · {{ n_edges }} 条关系</span>
-{% if home %}<a href="{{ home }}">← 总览</a>{% endif %}</header>
+<div id="top">
+<header><h1>{{ title }}</h1><span class="sub">{{ n_nodes }} 个节点 nodes · {{ n_edges }} 条关系 edges</span>
+{% if facts %}<a class="jump" href="#facts">事实表 Facts ↓</a>{% endif %}
+{% if home %}<a class="home" href="{{ home }}">← 总览 Overview</a>{% endif %}</header>
 <div id="toolbar">
-<input id="search" type="search" placeholder="搜索名称（回车定位）" aria-label="搜索">
-<select id="district-filter" aria-label="区县"><option value="">全部区县</option></select>
-<select id="report-filter" aria-label="报告"><option value="">全部报告</option></select>
-<button id="reset" type="button">重置</button>
+<input id="search" type="search" placeholder="搜索名称 Search (Enter)" aria-label="搜索 search">
+<select id="district-filter" aria-label="区县 district"><option value="">全部区县 All districts</option></select>
+<select id="report-filter" aria-label="报告 report"><option value="">全部报告 All reports</option></select>
+<button id="reset" type="button">重置 Reset</button>
 <span id="status"></span>
 </div>
 <div id="main">
-<nav id="legend"><h2>图例 · 按类筛选</h2><div id="legend-items"></div></nav>
+<nav id="legend"><h2>图例 · 按类筛选<br>Legend · filter</h2><div id="legend-items"></div></nav>
 <div id="network"></div>
-<aside id="details"><h2>详情</h2><pre id="details-text"></pre></aside>
+<aside id="details"><h2>详情 Details</h2><pre id="details-text"></pre></aside>
+</div>
 </div>
 <div id="tooltip" hidden></div>
 <script type="application/json" id="gwr-data">{{ data }}</script>
+{% if facts %}{{ facts }}{% endif %}
 <script>{{ vis_js }}</script>
 <script>{{ js }}</script>
 </body>
@@ -102,17 +115,41 @@ def node_text(g, node: str) -> str:
         labels = g.graph.get("district_labels", {})
         lines.append("区县：" + "、".join(labels.get(d, local_name(d)) for d in data["districts"]))
     if data.get("reports") and reports is not None:
-        lines.append("报告：" + "；".join(reports.describe(r, reports.year.get(r)) for r in data["reports"]))
+        lines.append("报告：" + "；".join(reports.describe(r) for r in data["reports"]))
     evidence = [e for e in data.get("evidence", ()) if e.sentence]
     if evidence:
-        lines.append(f"证据（{len(evidence)}）：")
-        for ev in evidence[:MAX_EVIDENCE]:
+        lines.append(f"\n证据 evidence（{len(evidence)}）：")
+        for ev in evidence[:MAX_NODE_EVIDENCE]:
             lines.append(f"「{ev.sentence}」")
             if reports is not None:
-                lines.append(f"　—— {reports.describe(ev.report, ev.year)}")
-        if len(evidence) > MAX_EVIDENCE:
-            lines.append(f"……另有 {len(evidence) - MAX_EVIDENCE} 句")
-    lines.append(node)
+                lines.append(f"　—— {_source(reports, ev)}")
+        if len(evidence) > MAX_NODE_EVIDENCE:
+            lines.append(f"……另有 {len(evidence) - MAX_NODE_EVIDENCE} 句")
+    lines.append("\n" + node)
+    return "\n".join(lines)
+
+
+def _source(reports, ev) -> str:
+    """Where a sentence is from: the report's name, and the year the fact is about when the report
+    names one (a 2024 report reviews 2023): one report, not two."""
+    name = reports.describe(ev.report)
+    return f"{name}，述及 {ev.year} 年" if ev.year else name
+
+
+def hover_text(g, node: str) -> str:
+    """The short hover tooltip of a node: class and name, a few facts, districts; evidence is in the
+    details panel (a click)."""
+    data = g.nodes[node]
+    zh = class_style(data["cls"])[2]
+    lines = [f"{zh} · {data['label']}"]
+    facts = [f"{name}：{value}" for name, value in data["facts"] if name != "别名"]
+    if facts:
+        lines.append(" · ".join(facts[:TIP_FACTS]) + (" …" if len(facts) > TIP_FACTS else ""))
+    if data.get("districts") and data["cls"] != "District":
+        labels = g.graph.get("district_labels", {})
+        lines.append("区县：" + "、".join(labels.get(d, local_name(d)) for d in data["districts"]))
+    n = len([e for e in data.get("evidence", ()) if e.sentence])
+    lines.append(f"点击查看证据（{n} 句） · click for evidence" if n else "点击查看详情 · click for details")
     return "\n".join(lines)
 
 
@@ -123,7 +160,7 @@ def edge_text(g, s: str, o: str, data: dict) -> str:
         if ev.sentence:
             lines.append(f"「{ev.sentence}」")
         if reports is not None:
-            lines.append(f"　—— {reports.describe(ev.report, ev.year)}")
+            lines.append(f"　—— {_source(reports, ev)}")
     return "\n".join(lines)
 
 
@@ -135,8 +172,11 @@ def page_data(g) -> dict:
 
     nodes = sorted(g.nodes())
     index = {n: i for i, n in enumerate(nodes)}
-    pos = layout(g)
     degree = dict(g.degree())
+    size = {n: round(8 + 5 * math.sqrt(min(degree.get(n, 0), 100)), 1) for n in nodes}
+    rank = label_ranks(g)
+    pos = layout(g, labelled={n: _short(g.nodes[n]["label"]) for n in nodes if rank[n] < RANK_OTHER},
+                 sizes=size, fixed=frozenset(n for n in nodes if rank[n] == RANK_DISTRICT))
     reports = g.graph.get("reports")
     labels = g.graph.get("district_labels", {})
     district_iris = {d for n in nodes for d in g.nodes[n].get("districts", ())}
@@ -156,11 +196,12 @@ def page_data(g) -> dict:
         data = g.nodes[node]
         color, shape, _ = class_style(data["cls"])
         x, y = pos[node]
-        size = round(8 + 5 * math.sqrt(min(degree.get(node, 0), 100)), 1)
-        net.add_node(index[node], label=_short(data["label"]), shape=shape, color=color, size=size,
-                     x=x, y=y, font={"size": 16 if data["cls"] == "District" else 12})
+        # labels are drawn by assets/view.js (screen-sized, without overlaps), not by vis-network
+        net.add_node(index[node], label=_short(data["label"]), shape=shape, color=color, size=size[node],
+                     x=x, y=y, font={"size": 0})
         alt = [v for k, v in data["facts"] if k == "别名"]
         meta.append({"c": data["cls"], "s": " ".join([data["label"], *alt]).lower(), "t": node_text(g, node),
+                     "h": hover_text(g, node), "p": rank[node],
                      "d": [d_index[d] for d in data.get("districts", ()) if d in d_index],
                      "r": [r_index[r] for r in data.get("reports", ())]})
     edges = sorted(g.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
@@ -186,17 +227,33 @@ def page_data(g) -> dict:
         "edges": {"smooth": False, "width": 1, "color": {"color": "#9aa4ad", "highlight": "#333333",
                                                          "hover": "#555555"},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "font": {"face": FONT_FACE, "size": 10, "color": "#555", "strokeWidth": 3, "align": "middle"}},
+                  # edge names are in the tooltip and details panel; on the canvas they covered the nodes' labels
+                  "font": {"face": FONT_FACE, "size": 0, "color": "#555", "strokeWidth": 3, "align": "middle"}},
     }
     return {
         "nodes": net.nodes, "edges": net.edges, "meta": meta, "edgeTips": tips, "classes": classes,
         "districts": [labels.get(d, local_name(d)) for d in district_iris],
-        "reports": [reports.describe(r, reports.year.get(r)) if reports else r for r in report_iris],
+        "reports": [reports.describe(r) if reports else r for r in report_iris],
         "options": options, "hint": HINT,
     }
 
 
-def render_page(g, *, title: str = "gwr-kg", home: Optional[str] = "index.html") -> str:
+def label_ranks(g) -> dict[str, int]:
+    """node → label rank (RANK_*): districts, awards, indicators and the TOP_DEGREE best-connected others,
+    the rest."""
+    degree = dict(g.degree())
+    rank = {}
+    for node, data in g.nodes(data=True):
+        rank[node] = (RANK_DISTRICT if data["cls"] == "District" else RANK_AWARD if data["cls"] == "Award" else
+                      RANK_HUB if data["cls"] == "Indicator" else RANK_OTHER)
+    others = sorted((n for n in rank if rank[n] == RANK_OTHER and degree.get(n, 0) >= 3),
+                    key=lambda n: (-degree[n], n))
+    for node in others[:TOP_DEGREE]:
+        rank[node] = RANK_HUB
+    return rank
+
+
+def render_page(g, *, title: str = "gwr-kg", home: Optional[str] = "index.html", facts: str = "") -> str:
     """The HTML page of a networkx graph made by :func:`to_networkx` (or one of its subgraphs)."""
     import pyvis
     from jinja2 import Environment
@@ -206,7 +263,7 @@ def render_page(g, *, title: str = "gwr-kg", home: Optional[str] = "index.html")
     env = Environment(autoescape=True, keep_trailing_newline=True)
     data = page_data(g)
     return env.from_string(PAGE).render(
-        title=title, home=home, csp=Markup(CSP), n_nodes=len(data["nodes"]), n_edges=len(data["edges"]),
+        title=title, home=home, csp=Markup(CSP), facts=Markup(facts), n_nodes=len(data["nodes"]), n_edges=len(data["edges"]),
         pyvis_version=pyvis.__version__, vis_version=VIS_VERSION,
         vis_js=Markup(vis_js), vis_css=Markup(vis_css),
         js=Markup((ASSETS / "view.js").read_text(encoding="utf-8")),
@@ -215,13 +272,15 @@ def render_page(g, *, title: str = "gwr-kg", home: Optional[str] = "index.html")
     )
 
 
-def write_nx_view(g, path: Path, *, title: str = "gwr-kg", home: Optional[str] = "index.html") -> Path:
-    """Write the page of a networkx graph (UTF-8, atomically)."""
+def write_nx_view(g, path: Path, *, title: str = "gwr-kg", home: Optional[str] = "index.html",
+                  facts: str = "") -> Path:
+    """Write the page of a networkx graph (UTF-8, atomically); ``facts`` is escaped HTML shown below it."""
     path = Path(path)
-    write_text_atomic(path, render_page(g, title=title, home=home))
+    write_text_atomic(path, render_page(g, title=title, home=home, facts=facts))
     return path
 
 
-def write_view(graph, path: Path, *, title: str = "gwr-kg", home: Optional[str] = "index.html") -> Path:
-    """Draw the RDF ``graph`` to a self-contained, offline HTML page at ``path``."""
-    return write_nx_view(to_networkx(graph), path, title=title, home=home)
+def write_view(graph, path: Path, *, title: str = "gwr-kg", home: Optional[str] = "index.html", g=None) -> Path:
+    """Draw the RDF ``graph`` (or ``g``, its :func:`to_networkx` graph when the caller has it) to a
+    self-contained, offline HTML page at ``path``."""
+    return write_nx_view(g if g is not None else to_networkx(graph), path, title=title, home=home)

@@ -32,10 +32,12 @@ def query_subgraph(graph, sparql: str):
 
     from kg.views.model import to_networkx
 
+    from kg.query import PROJECT_PREFIXES, _rdflib_error
+
     try:
-        result = graph.query(sparql)
+        result = graph.query(sparql, initNs=PROJECT_PREFIXES)
     except Exception as exc:  # rdflib raises pyparsing errors and others for bad SPARQL
-        raise QueryError(f"SPARQL error: {' '.join(str(exc).split())}") from None
+        raise QueryError(_rdflib_error(sparql, exc)) from None
     full = to_networkx(graph)
     keep: set[str] = set()
     edges: set[tuple[str, str, str]] = set()
@@ -67,6 +69,17 @@ def query_subgraph(graph, sparql: str):
     return sub
 
 
+def check_drawable(sub) -> None:
+    """Refuse to draw an answer with nothing to draw: no entities (a COUNT, labels naming nothing), or
+    entities without one edge among them (a list of values is a table: ``kg query``)."""
+    if sub.number_of_nodes() == 0:
+        raise QueryError("the answer names no entity of the graph, nothing to draw (a COUNT or values? "
+                         "print it with `kg query`)")
+    if sub.number_of_edges() == 0 and sub.number_of_nodes() > 1:
+        raise QueryError(f"the answer's {sub.number_of_nodes()} entities have no edge among them, so the drawing "
+                         "would be scattered dots; print it with `kg query`, or select the entities they link to")
+
+
 def view_query(query: str, graph_path: Path = Path("output/graph.ttl"), out: Path = DEFAULT_OUT, *,
                title: str | None = None) -> QueryView:
     """Run ``query`` (a saved query's name, a .rq file or SPARQL text) over the Turtle graph at
@@ -85,6 +98,7 @@ def view_query(query: str, graph_path: Path = Path("output/graph.ttl"), out: Pat
     except Exception as exc:
         raise QueryError(f"{graph_path}: not a readable Turtle file ({type(exc).__name__}: {exc})") from None
     sub = query_subgraph(graph, sparql)
+    check_drawable(sub)
     name = title or (query if len(query) <= 40 and "\n" not in query else "查询结果")
     path = write_nx_view(sub, Path(out), title=f"{name} · 查询视图", home=None)
     return QueryView(path, sub.number_of_nodes(), sub.number_of_edges())

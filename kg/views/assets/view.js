@@ -7,6 +7,7 @@
   const DIM_EDGE = "rgba(220,220,220,0.35)";
   const EDGE = "#9aa4ad";
   const $ = (id) => document.getElementById(id);
+  const tip = $("tooltip");
 
   const nodes = new vis.DataSet(DATA.nodes);
   const edges = new vis.DataSet(DATA.edges);
@@ -20,7 +21,11 @@
   const classOn = new Map(DATA.classes.map((c) => [c[0], true]));
   let focusId = null;
   let focusSet = null;
-  const state = { shown: 0, dimmed: 0, matched: 0, hiddenEdges: 0, firstDrawMs: null, stabilizedMs: null };
+  let hoverId = null;
+  let hiddenNow = new Map();
+  let dimNow = new Map();
+  const state = { shown: 0, dimmed: 0, matched: 0, hiddenEdges: 0, firstDrawMs: null, stabilizedMs: null,
+                  labels: [] };
 
   // ---- legend (doubles as the class filter) ----
   const legend = $("legend-items");
@@ -70,6 +75,7 @@
       applyView();
       const hits = matches();
       if (hits.length) network.fit({ nodes: hits, animation: false });
+      tip.hidden = true;
     } else if (ev.key === "Escape") {
       search.value = "";
       applyView();
@@ -89,7 +95,7 @@
     $("report-filter").value = "";
     for (const box of legend.querySelectorAll("input")) { box.checked = true; classOn.set(box.dataset.cls, true); }
     setFocus(null);
-    network.fit({ animation: false });
+    fitAll();
   });
 
   function isHidden(id) {
@@ -132,6 +138,9 @@
       edgeUpdates.push({ id: e.id, hidden: h, color: { color: d ? DIM_EDGE : EDGE },
                          font: { color: d ? "rgba(0,0,0,0)" : "#555" } });
     }
+    hiddenNow = hidden;
+    dimNow = dim;
+    tip.hidden = true;
     nodes.update(nodeUpdates);
     edges.update(edgeUpdates);
     Object.assign(state, { shown: shown, dimmed: dimmed, matched: matched, hiddenEdges: hiddenEdges });
@@ -152,6 +161,7 @@
     applyView();
   }
   network.on("click", (params) => {
+    tip.hidden = true;
     if (params.nodes.length) setFocus(params.nodes[0]);
     else if (params.edges.length) {
       setFocus(null);
@@ -160,7 +170,6 @@
   });
 
   // ---- tooltips: plain text in a div of our own ----
-  const tip = $("tooltip");
   function showTip(text, pointer) {
     tip.textContent = text;
     tip.hidden = false;
@@ -170,19 +179,115 @@
     tip.style.left = Math.max(4, x) + "px";
     tip.style.top = Math.max(4, y) + "px";
   }
-  network.on("hoverNode", (p) => showTip(meta.get(p.node).t, p.pointer));
-  network.on("hoverEdge", (p) => showTip(edgeTip.get(p.edge), p.pointer));
-  network.on("blurNode", () => { tip.hidden = true; });
+  network.on("hoverNode", (p) => { hoverId = p.node; network.redraw(); showTip(meta.get(p.node).h, p.pointer); });
+  network.on("hoverEdge", (p) => showTip(edgeTip.get(p.edge).split("\n")[0] + "\n点击查看证据 · click for evidence",
+                                         p.pointer));
+  network.on("blurNode", () => { tip.hidden = true; hoverId = null; network.redraw(); });
   network.on("blurEdge", () => { tip.hidden = true; });
   network.on("dragStart", () => { tip.hidden = true; });
   network.on("zoom", () => { tip.hidden = true; });
+
+  // ---- labels: drawn here, at a fixed on-screen size, most important first, never overlapping ----
+  // rank (meta.p): 0 districts, 1 awards, 2 best-connected nodes: drawn at every zoom where they fit;
+  // 3 the rest: from REVEAL_SCALE on, or the hovered node and the clicked node's neighbourhood.
+  const LABEL_PX = 13;       // kg/views/layout.py (LABEL_PX) keeps rank 0-2 labels apart at this size
+  const DISTRICT_PX = 15;
+  const REVEAL_SCALE = 0.9;
+  const FONT = getComputedStyle(document.body).fontFamily;
+  const size = new Map(DATA.nodes.map((n) => [n.id, n.size]));
+  function overlaps(a, b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  }
+  function drawLabels(ctx) {
+    const scale = network.getScale();
+    const width = container.clientWidth, height = container.clientHeight;
+    const candidates = [];
+    for (const n of DATA.nodes) {
+      if (hiddenNow.get(n.id)) continue;
+      let rank = meta.get(n.id).p;
+      if (n.id === hoverId || n.id === focusId) rank = -1;
+      else if (dimNow.get(n.id)) continue;
+      else if (focusSet && focusSet.has(n.id)) rank = Math.min(rank, 0.5);
+      if (rank >= 3 && scale < REVEAL_SCALE) continue;
+      candidates.push([rank, -size.get(n.id), n.id]);
+    }
+    candidates.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    const positions = network.getPositions(candidates.map((c) => c[2]));
+    const ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    const placed = [];
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    for (const [rank, , id] of candidates) {
+      const p = network.canvasToDOM(positions[id]);
+      const district = meta.get(id).c === "District";
+      const px = district ? DISTRICT_PX : LABEL_PX;
+      ctx.font = (district ? "bold " : "") + px + "px " + FONT;
+      const text = nodes.get(id).label;
+      const w = ctx.measureText(text).width + 4;
+      const box = { x: p.x - w / 2, y: p.y + size.get(id) * scale + 2, w: w, h: px + 4 };
+      if (box.x + box.w < 0 || box.x > width || box.y + box.h < 0 || box.y > height) continue;
+      if (rank >= 0 && placed.some((q) => overlaps(box, q))) continue;
+      placed.push(box);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.strokeText(text, p.x, box.y + 2);
+      ctx.fillStyle = district ? "#7a0d0d" : "#222";
+      ctx.fillText(text, p.x, box.y + 2);
+      box.id = id;
+      box.px = px;
+      box.text = text;
+    }
+    ctx.restore();
+    state.labels = placed;
+  }
+  network.on("afterDrawing", drawLabels);
+
+  // the opening view: the whole drawing, a little margin for the labels under the outer nodes
+  function fitAll() {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.9, animation: false });
+  }
+
+  // ---- sortable fact tables (district pages): click a heading to sort by it, again to reverse ----
+  for (const table of document.querySelectorAll("table.sortable")) {
+    const heads = Array.from(table.querySelectorAll("thead th"));
+    heads.forEach((th, col) => {
+      th.tabIndex = 0;
+      const sort = () => {
+        const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        heads.forEach((h) => h.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        const body = table.tBodies[0];
+        const rows = Array.from(body.rows);
+        const key = (row) => {
+          const cell = row.cells[col];
+          return cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
+        };
+        const numeric = rows.every((r) => key(r) === "" || !isNaN(Number(key(r))));
+        rows.sort((a, b) => {
+          const x = key(a), y = key(b);
+          if (x === "" || y === "") return (x === "") - (y === "");  // blanks last either way
+          const c = numeric ? Number(x) - Number(y) : x.localeCompare(y, "zh-CN");
+          return dir * c;  // Array.prototype.sort is stable: ties keep their order
+        });
+        body.append(...rows);
+      };
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", (ev) => { if (ev.key === "Enter") sort(); });
+    });
+  }
 
   // milliseconds since navigation start (performance.now()'s origin), read by tests and benchmarks
   state.scriptStartMs = started;
   network.once("afterDrawing", () => { state.firstDrawMs = performance.now(); });
   network.once("stabilized", () => { state.stabilizedMs = performance.now(); });
 
-  window.gwrView = { network: network, nodes: nodes, edges: edges, state: state, apply: applyView, focus: setFocus };
+  window.gwrView = { network: network, nodes: nodes, edges: edges, state: state, apply: applyView, focus: setFocus,
+                    labels: () => state.labels.map((b) => Object.assign({}, b)) };
   $("details-text").textContent = DATA.hint;
   applyView();
+  fitAll();
 })();
