@@ -49,6 +49,18 @@ class Names:
         return self._forms[key][1:]
 
 
+# What may follow a name in another form of the same name: its 项目/工程 marker, a bracketed note.
+_NAME_TAIL = re.compile(r"(?:项目|工程|（[^）]*）|\([^)]*\))+")
+
+
+def is_alternative_name(key: str, surface: str) -> bool:
+    """Whether ``surface`` is another way of writing the name ``key`` (a skos:altLabel): the same name
+    with its 项目/工程 marker or a bracketed note — not a phrase that glues a verb or a date to it
+    (加快月台河, 9月底前完成香港城 are how a sentence reached the name, not names)."""
+    form = normalize_name(surface)
+    return form == key or (form.startswith(key) and bool(_NAME_TAIL.fullmatch(form[len(key):])))
+
+
 class Entity:
     """One node: its IRI, its class (from its first mention), and the surface forms seen for it (the
     first is its label)."""
@@ -111,7 +123,7 @@ class Entities:
         if not k:
             return None  # a name that normalizes to nothing names no entity (every entity needs a label)
         iri = self.add("project", k, mint("project", self.district_iri, k), type_="Project", surface=k)
-        if surface is not None:
+        if surface is not None and is_alternative_name(k, surface):
             self.nodes[iri].names.add("", surface)
         return iri
 
