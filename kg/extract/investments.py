@@ -2,31 +2,58 @@
 
 ``总投资3000万元的数字经济产业园`` / ``投资1390万元建成X`` (amount before the name) and
 ``X项目总投资2.1亿元`` / ``X完成投资5000万元`` (amount after the name). Aggregates over several or
-uncounted projects (``24个产业项目完成投资23.5亿元``) are not investments of one project.
+uncounted projects (``24个产业项目完成投资23.5亿元``) are not investments of one project. The kind words
+are data (``kg/lexicons/investments.toml``), compiled on first use.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from kg.amounts import find_money
 from kg.extract.base import Context, clauses, evidence
-from kg.extract.names import COUNT_INSIDE, project_name
-from kg.extract.projects import FACILITY
+from kg.extract import names, projects
+from kg.extract.names import project_name
+from kg.lexicon import load
 from kg.model import InvestmentMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, sentences_with
 
-_KIND_BEFORE = [
-    ("CompletedInvestment", re.compile(r"完成(?:年度)?投资$")),
-    ("TotalInvestment", re.compile(r"(?:总投资|计划投资|概算投资|估算投资|投资|投入)(?:约|近|超过?|达)?$")),
-    ("Funding", re.compile(r"(?:争取|获得|下达|到位|落实|拨付)[\u4e00-\u9fff]{0,10}?(?:资金|补助|债券|国债)$")),
-]
-_NAME_AFTER = [
-    re.compile(rf"^(?:的|建成投[\u4e00-\u9fff]|建成|建设|实施|新建|改造|打造)?(?P<name>[\u4e00-\u9fffA-Za-z0-9（）()·\-]{{2,40}}{lazy}(?:{FACILITY}|项目|工程))")
-    for lazy in ("", "?")  # the longest name first, then the shortest
-]
-_NAME_BEFORE = re.compile(rf"(?P<name>[\u4e00-\u9fffA-Za-z0-9（）()·\-]{{2,40}}?(?:{FACILITY}|项目|工程))(?:项目|工程)?$")
+NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·\-]"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    kind_before: tuple[tuple[str, re.Pattern], ...]  # (kind, the words right before the amount)
+    name_after: tuple[re.Pattern, ...]  # the longest name first, then the shortest
+    name_before: re.Pattern
+    kind_words: re.Pattern  # the kind words ending the text before a name
+
+
+@lru_cache(maxsize=4)
+def _rules(_lexicon_key: object = None) -> _Rules:
+    lex = load("investments")
+    approx = f"{lex.alt('kind.approx')}?"
+    facility = projects.rules().facility
+    ends = f"(?:{facility}|{lex.alt('name.markers')})"
+    between = f"(?:{lex.regex('patterns.name_between')}|{lex.alt('name.between')})?"
+    funding = f"{lex.alt('kind.funding_verbs')}[\u4e00-\u9fff]{{0,10}}?{lex.alt('kind.funding_objects')}$"
+    return _Rules(
+        kind_before=(
+            ("CompletedInvestment", re.compile(f"{lex.alt('kind.completed')}$")),
+            ("TotalInvestment", re.compile(f"{lex.alt('kind.total')}{approx}$")),
+            ("Funding", re.compile(funding)),
+        ),
+        name_after=tuple(re.compile(f"^{between}(?P<name>{NAME_CHARS}{{2,40}}{lazy}{ends})") for lazy in ("", "?")),
+        name_before=re.compile(f"(?P<name>{NAME_CHARS}{{2,40}}?{ends}){lex.alt('name.markers')}?$"),
+        kind_words=re.compile(f"{lex.alt('kind.completed', 'kind.total')}{approx}$"),
+    )
+
+
+def rules() -> _Rules:
+    return _rules((load("investments").source, load("projects").source))
 
 
 class InvestmentExtractor:
@@ -48,22 +75,22 @@ class InvestmentExtractor:
 
     def _clause_facts(self, clause: str, sentence) -> list[InvestmentMention]:
         monies = find_money(clause)
-        if len(monies) != 1 or COUNT_INSIDE.search(clause.replace(monies[0].text, "")) and re.search(r"\d+个|等", clause):
+        if len(monies) != 1 or names.rules().count_inside.search(clause.replace(monies[0].text, "")) and re.search(r"\d+个|等", clause):
             return []
         money = monies[0]
         before, after = clause[: money.start], clause[money.end:]
-        kind = next((k for k, p in _KIND_BEFORE if p.search(before)), None)
+        r = rules()
+        kind = next((k for k, p in r.kind_before if p.search(before)), None)
         if kind is None:
             return []
         name = None
-        for pattern in _NAME_AFTER:
+        for pattern in r.name_after:
             m = pattern.match(after)
             name = project_name(m.group("name")) if m else None
             if name:
                 break
         if name is None:
-            stem = re.sub(r"(?:总投资|计划投资|完成(?:年度)?投资|投资)(?:约|近|超过?|达)?$", "", before)
-            b = _NAME_BEFORE.search(stem)
+            b = r.name_before.search(r.kind_words.sub("", before))
             if b:
                 name = project_name(b.group("name"))
         if name is None:
