@@ -30,7 +30,7 @@ from kg.extract.names import clean_name, generic_only, is_generic_facility, proj
 from kg.lexicon import load
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
-from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
+from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
 
 CN = r"[\u4e00-\u9fff]"
 NUM = r"(?:\d+|[一二两三四五六七八九十百]+)"  # a count, in digits or Chinese numerals
@@ -73,6 +73,10 @@ class _Rules:
     quantity: re.Pattern
     facility_count: str
     count_after: str
+    counted_category: re.Pattern  # a glossary title that counts a category (13所农村寄宿制学校)
+    list_opener: re.Pattern
+    entry_project: re.Pattern  # an entry body that calls its title a project
+    entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
 
 
 @lru_cache(maxsize=4)
@@ -122,6 +126,10 @@ def _rules(_lexicon_key: object = None) -> _Rules:
                             rf"{lex.alt('count.quantity')}"),
         facility_count=f"{NUM}{lex.alt('count.facilities')}",
         count_after=lex.alt("count.after"),
+        counted_category=re.compile(rf"^{NUM}{lex.alt('count.categories')}{CN}{{0,10}}{lex.alt('facility.categories', 'facility.nouns')}$"),
+        list_opener=re.compile("^" + lex.alt("glossary.list_openers")),
+        entry_project=re.compile(f"^(?:{lex.alt('anaphor')})?{marker}"),
+        entry_site=re.compile("^" + lex.alt("glossary.site")),
     )
 
 
@@ -224,10 +232,16 @@ class ProjectExtractor:
     def extract(self, doc, context: Context) -> list[ProjectMention]:
         best: dict[str, ProjectMention] = {}
         order: list[str] = []
-        for sentence in sentences_with(doc, "BUILD"):
-            if sentence.section not in (SECTION_REVIEW, SECTION_PLAN) or _HEADING.match(sentence.text):
+        build = {id(s) for s in sentences_with(doc, "BUILD")}
+        for sentence in doc._.gwr_sentences:
+            if sentence.section not in (SECTION_REVIEW, SECTION_PLAN, SECTION_GLOSSARY) or _HEADING.match(sentence.text):
                 continue
-            for mention in self.sentence_facts(sentence, context):
+            if sentence.section == SECTION_GLOSSARY:
+                # A glossary describes its entries: their parts and neighbours are no projects of the report.
+                mentions = glossary_facts(sentence, context)
+            else:
+                mentions = self.sentence_facts(sentence, context) if id(sentence) in build else []
+            for mention in mentions:
                 key = _same_as(mention.name, order)
                 old = best.get(key)
                 if old is None:
@@ -262,6 +276,41 @@ class ProjectExtractor:
                     if name and not any(m.name == name for m in out):
                         out.append(ProjectMention(name, surface, status, year, explicit, evidence(sentence)))
         return out
+
+
+# A glossary entry opens with its note marker (1. / 【2】 / （见第3页）) and its title before a colon.
+_ENTRY = re.compile(r"^(?:\d{1,3}[.、．]|[【〔\[（(][^】〕\]）)]{0,8}[】〕\]）)])*\s*(?P<title>[^：:，。；、]{2,30})[：:]")
+
+
+def glossary_title(text: str) -> Optional[str]:
+    """The title of the glossary entry that ``text`` opens, or None when it opens none."""
+    m = _ENTRY.match(text)
+    return m.group("title") if m else None
+
+
+def glossary_facts(sentence: Sentence, context: Context) -> list[ProjectMention]:
+    """Projects a glossary entry names (guideline: a named undertaking only the glossary names counts).
+
+    ``X产业园：位于…，总投资…`` / ``Y食品：项目总投资…`` → the title, when the entry describes a site or a
+    project; ``13所农村寄宿制学校：包括A、B、C`` → the items of a counted category of facilities."""
+    r = rules()
+    title = glossary_title(sentence.text)
+    if title is None:
+        return []
+    body = sentence.text[_ENTRY.match(sentence.text).end():]
+    year = context.year_for(sentence)
+    status = _status(body, sentence) if r.build_verb.search(body) else None
+    if r.counted_category.match(title):
+        items = [_cut_tail(i) for i in _split(r.list_opener.sub("", re.split(r"[，。；]", body)[0]))]
+        names = [n for n in (project_name(i) for i in items) if n and not _generic(n)]
+        return [ProjectMention(n, n, status, year, False, evidence(sentence)) for n in names] if len(names) >= 2 else []
+    name = project_name(title)
+    if not name or _generic(name):
+        return []
+    explicit = bool(r.entry_project.match(body))
+    if not (explicit or r.entry_site.match(body)):
+        return []
+    return [ProjectMention(name, title, status, year, explicit, evidence(sentence))]
 
 
 def candidates(clause: str) -> list[tuple[list[str], bool]]:
