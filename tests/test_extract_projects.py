@@ -170,3 +170,13 @@ def test_glossary_entries_name_projects_and_counted_categories_list_them():
     assert {"青禾食品产业园", "城东学校", "城西一小", "河湾二小", "北岭幼儿园", "远帆电子"} <= set(got)
     assert got["远帆电子"].explicit and not got["城东学校"].explicit
     assert not any("三零" in n or "服务机制" in n for n in got)
+
+
+def test_places_sharing_the_last_items_work_are_each_a_project():
+    got = names(plan="全力推进东坡村、西岭村棚户区改造，城南、河西、北庄棚户区改造加快推进。")
+    assert {"东坡村棚户区改造", "西岭村棚户区改造", "城南棚户区改造", "河西棚户区改造", "北庄棚户区改造"} <= set(got)
+
+
+def test_two_facilities_joined_by_he():
+    got = names("建成城东中学、河湾小学综合楼和北岭村幼儿园。")
+    assert {"城东中学", "河湾小学综合楼", "北岭村幼儿园"} <= set(got)

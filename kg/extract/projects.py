@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar, Optional
+from typing import ClassVar, NamedTuple, Optional
 
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, generic_only, is_generic_facility, project_name, unspecific_work
@@ -75,6 +75,7 @@ class _Rules:
     count_after: str
     counted_category: re.Pattern  # a glossary title that counts a category (13所农村寄宿制学校)
     list_opener: re.Pattern
+    place_end: re.Pattern  # what a place name ends in (城东村, 响水社区)
     entry_project: re.Pattern  # an entry body that calls its title a project
     entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
 
@@ -128,6 +129,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         count_after=lex.alt("count.after"),
         counted_category=re.compile(rf"^{NUM}{lex.alt('count.categories')}{CN}{{0,10}}{lex.alt('facility.categories', 'facility.nouns')}$"),
         list_opener=re.compile("^" + lex.alt("glossary.list_openers")),
+        place_end=re.compile(lex.alt("facility.place_ends") + "$"),
         entry_project=re.compile(f"^(?:{lex.alt('anaphor')})?{marker}"),
         entry_site=re.compile("^" + lex.alt("glossary.site")),
     )
@@ -262,16 +264,16 @@ class ProjectExtractor:
             if r.awarded.search(clause):
                 continue  # X项目荣获…奖: an award of the project, read by the award extractor
             status = _status(clause, sentence)
-            for names, explicit in candidates(clause):
-                surfaces = _distribute_suffix(names)
+            for cand in candidates(clause):
+                explicit = cand.explicit
+                surfaces = _distribute_suffix(cand.names)
                 cleaned = [project_name(s) for s in surfaces]
                 # 分散式风电、分布式光伏、储能电站等项目: a list of kinds of installation, not of named works.
-                if len(surfaces) >= 2 and all(_generic(clean_name(s)) for s in surfaces):
+                if len(surfaces) >= 2 and cand.shape != "shared_tail" and all(_generic(clean_name(s)) for s in surfaces):
                     continue
                 for surface, name in zip(surfaces, cleaned):
                     # 冬季供暖工程, 村屯饮水工程: a name made only of generic words is an activity, not a work.
-                    if name and (unspecific_work(name, r.facility_noun, explicit=explicit) or _counted_kind(name, clause)
-                                 or generic_only(name, r.facility_noun)):
+                    if name and not _decide(name, cand, clause):
                         continue
                     if name and not any(m.name == name for m in out):
                         out.append(ProjectMention(name, surface, status, year, explicit, evidence(sentence)))
@@ -313,7 +315,29 @@ def glossary_facts(sentence: Sentence, context: Context) -> list[ProjectMention]
     return [ProjectMention(name, title, status, year, explicit, evidence(sentence))]
 
 
-def candidates(clause: str) -> list[tuple[list[str], bool]]:
+class Candidate(NamedTuple):
+    """A list of names one pattern found in a clause: whether the text calls them projects, and the
+    pattern's shape (explicit, categorised, facility, shared_tail, glossary)."""
+
+    names: list[str]
+    explicit: bool
+    shape: str
+
+
+def _decide(name: str, cand: Candidate, clause: str) -> bool:
+    """Whether a candidate name is one specific undertaking.
+
+    冬季供暖工程, 村屯饮水工程: a name made only of generic words is an activity, not a work; 新建幸福院3家: a
+    counted kind. A shared tail (A、B村棚户区改造) is specific by its place names."""
+    r = rules()
+    if _counted_kind(name, clause) or generic_only(name, r.facility_noun):
+        return False
+    if cand.shape == "shared_tail":
+        return True
+    return not unspecific_work(name, r.facility_noun, explicit=cand.explicit)
+
+
+def candidates(clause: str) -> list[Candidate]:
     """Candidate name lists in one clause, each with whether the text calls them projects."""
     found = _explicit(clause)
     if rules().build_verb.search(clause):
@@ -323,10 +347,10 @@ def candidates(clause: str) -> list[tuple[list[str], bool]]:
     return found
 
 
-def _explicit(clause: str) -> list[tuple[list[str], bool]]:
+def _explicit(clause: str) -> list[Candidate]:
     """Lists and names closed by 项目/工程."""
     r = rules()
-    found: list[tuple[list[str], bool]] = []
+    found: list[Candidate] = []
     start = 0
     for m in r.marker.finditer(clause):
         before = clause[start: m.start()]
@@ -369,15 +393,15 @@ def _explicit(clause: str) -> list[tuple[list[str], bool]]:
             # 云帆新材料项目二期: the phase belongs to the name as written, 项目 included (it is not trailing).
             items[-1] += m.group(0) + phase.group(1)
         if head_group:
-            found.append((head_group, True))
-        found.append((items, True))
+            found.append(Candidate(head_group, True, "explicit"))
+        found.append(Candidate(items, True, "explicit"))
     return found
 
 
-def _categorised(clause: str) -> list[tuple[list[str], bool]]:
+def _categorised(clause: str) -> list[Candidate]:
     """``A、B等N条道路`` in a clause with a construction verb."""
     r = rules()
-    found: list[tuple[list[str], bool]] = []
+    found: list[Candidate] = []
     for m in re.finditer(r"等", clause):
         rest = clause[m.end():]
         cat = re.match(r"[\u4e00-\u9fff\d]{1,12}", rest)
@@ -395,11 +419,11 @@ def _categorised(clause: str) -> list[tuple[list[str], bool]]:
         items = [_cut_tail(i) for i in _split(clause[: m.start()])]
         items = [i for i in items if i and not is_generic_facility(clean_name(i), r.facility + "+")]
         if items:
-            found.append((items, False))
+            found.append(Candidate(items, False, "categorised"))
     return found
 
 
-def _facilities(clause: str) -> list[tuple[list[str], bool]]:
+def _facilities(clause: str) -> list[Candidate]:
     """Named facilities right before or after a construction verb.
 
     In a list ``A、B、C建成通车`` the first item is read after its last verb, the last item up to the
@@ -427,18 +451,61 @@ def _facilities(clause: str) -> list[tuple[list[str], bool]]:
         items = [x for x in (_before_verb(clause), _after_verb(clause)) if x]
         if not items and len(clause) <= 14 and _specific_facility(_cut_tail(clause)):
             items = [_cut_tail(clause)]  # 推进建设路提档升级: the verb is part of the name
-        return [([x], False) for x in items]
+        return [Candidate([x], False, "facility") for x in items]
+    parts = [p for part in parts for p in _split_and(part)]
     first = _after_verb(parts[0]) or parts[0]
     # 重点把A、B、C等，…: a list closed by 等 with no category after it.
     last_part = re.sub(r"等$", "", parts[-1])
     last = _before_verb(last_part) or _cut_tail(last_part)
+    shared = _shared_tail([clean_name(_cut_tail(first)), *(_cut_tail(p) for p in parts[1:-1])], last_part)
+    if shared:
+        return [Candidate(shared, False, "shared_tail")]
     # 推进人民路小学、都司街小学集团化办学: when the last item is no facility, what follows the list is the
     # head noun of the whole list (the items are modifiers), so none of them is a project.
     if not _specific_facility(_cut_tail(last)):
         return []
     items = [_cut_tail(i) for i in [first, *parts[1:-1], last]]
     items = [i for i in items if _specific_facility(i)]
-    return [(items, False)] if items else []
+    return [Candidate(items, False, "facility")] if items else []
+
+
+def _split_and(part: str) -> list[str]:
+    """``A和B`` → A, B when both sides name specific facilities (温仁小学综合楼和西福村幼儿园)."""
+    pieces = part.split("和")
+    if len(pieces) != 2:
+        return [part]
+    left, right = pieces
+    left_name = _after_verb(left) or _cut_tail(left)
+    right_name = _before_verb(right) or _cut_tail(right)
+    if _specific_facility(_cut_tail(left_name)) and _specific_facility(right_name):
+        return [left, right]
+    return [part]
+
+
+def _shared_tail(heads: list[str], last_part: str) -> list[str]:
+    """``城东、北庄、大赛棚户区改造攻坚推进`` → 城东棚户区改造, 北庄棚户区改造, 大赛棚户区改造: bare place names
+    before a last item that carries the work for all of them. The last item's own place is as long as the
+    earlier places (ending in the same character as one of them, else in a place word such as 村 or 社区,
+    else as long as all of them); what follows it is the work,
+    which must end in a facility or work word. Empty when the shape does not hold."""
+    r = rules()
+    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or _specific_facility(h) or _generic(h)
+                        or r.clause_verb.search(h) for h in heads):
+        return []
+    verb = r.clause_verb.search(last_part)
+    last = _cut_tail(last_part[: verb.start()] if verb and verb.start() > 0 else last_part)
+    lengths = range(min(map(len, heads)), max(map(len, heads)) + 3)
+    same_end = [n for n in lengths if n < len(last) and any(h[-1] == last[n - 1] for h in heads)]
+    place_end = [n for n in lengths if n < len(last) and r.place_end.search(last[:n])]
+    uniform = [len(heads[0])] if len({len(h) for h in heads}) == 1 else []
+    cut = (same_end or place_end or uniform or [0])[0]
+    tail = last[cut:]
+    if not cut:
+        return []
+    if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
+        return []
+    names = [h + tail for h in heads] + [last]
+    return names if all(project_name(n) for n in names) else []
 
 
 def _leading_verb(text: str) -> str:
