@@ -180,3 +180,13 @@ def test_places_sharing_the_last_items_work_are_each_a_project():
 def test_two_facilities_joined_by_he():
     got = names("建成城东中学、河湾小学综合楼和北岭村幼儿园。")
     assert {"城东中学", "河湾小学综合楼", "北岭村幼儿园"} <= set(got)
+
+
+@pytest.mark.parametrize("sentence", [
+    "我们大抓项目，做优平台，发展势能不断积蓄。",
+    "千方百计引项目，一批大项目落地开工。",
+    "完成保交房项目4个，招大引强项目9个。",
+    "从严规范项目决策、审批程序。",
+])
+def test_slogans_and_counted_categories_around_the_marker_are_not_projects(sentence):
+    assert names(sentence) == {}

@@ -73,6 +73,8 @@ class _Rules:
     quantity: re.Pattern
     facility_count: str
     count_after: str
+    counted_after: re.Pattern  # a count right after a marker (项目4个, 项目达51个)
+    slogan_verb: re.Pattern  # a verb right before a marker that makes a slogan (抓项目)
     counted_category: re.Pattern  # a glossary title that counts a category (13所农村寄宿制学校)
     list_opener: re.Pattern
     place_end: re.Pattern  # what a place name ends in (城东村, 响水社区)
@@ -127,6 +129,8 @@ def _rules(_lexicon_key: object = None) -> _Rules:
                             rf"{lex.alt('count.quantity')}"),
         facility_count=f"{NUM}{lex.alt('count.facilities')}",
         count_after=lex.alt("count.after"),
+        counted_after=re.compile(rf"^(?:{lex.alt('count.approx')})?{NUM}(?:余|多)?{lex.alt('count.projects', 'count.facilities')}"),
+        slogan_verb=re.compile(r"(?<![以之])" + lex.alt("marker.slogan_verbs") + "$"),  # not 以上
         counted_category=re.compile(rf"^{NUM}{lex.alt('count.categories')}{CN}{{0,10}}{lex.alt('facility.categories', 'facility.nouns')}$"),
         list_opener=re.compile("^" + lex.alt("glossary.list_openers")),
         place_end=re.compile(lex.alt("facility.place_ends") + "$"),
@@ -361,6 +365,10 @@ def _explicit(clause: str) -> list[Candidate]:
         if start < len(clause) and clause[start] in "、和":
             start += 1
         body = before
+        # 完成保交房项目4个, 招大引强项目9个: a count right after the marker counts a category, and
+        # 大抓项目, 千方百计引项目: a one-word verb before it makes a slogan; neither names a project.
+        if (r.counted_after.match(clause[m.end():]) and "、" not in before) or r.slogan_verb.search(before):
+            continue
         deng = before.rfind("等")
         counted_list = r.counted_list.match(before[deng:]) if deng >= 0 else None
         if deng >= 0 and ("、" not in before[deng:] or counted_list) and len(before) - deng <= 20:
