@@ -190,3 +190,10 @@ def test_two_facilities_joined_by_he():
 ])
 def test_slogans_and_counted_categories_around_the_marker_are_not_projects(sentence):
     assert names(sentence) == {}
+
+
+def test_first_item_is_read_after_the_verb_that_governs_the_list():
+    got = names(plan="积极对接青禾热泵、远帆毫米波雷达等在谈项目，投资1.5亿元建设云岭家庭牧场项目。")
+    assert {"青禾热泵", "远帆毫米波雷达", "云岭家庭牧场"} <= set(got)
+    assert all(f.explicit for f in got.values())
+    assert "北湖景区游客服务中心" in names("北湖景区游客服务中心项目建成投用。")

@@ -73,6 +73,7 @@ class _Rules:
     quantity: re.Pattern
     facility_count: str
     count_after: str
+    governing_verb: re.Pattern  # verbs that govern a list of names (对接, 建设, 争取)
     counted_after: re.Pattern  # a count right after a marker (项目4个, 项目达51个)
     slogan_verb: re.Pattern  # a verb right before a marker that makes a slogan (抓项目)
     counted_category: re.Pattern  # a glossary title that counts a category (13所农村寄宿制学校)
@@ -129,6 +130,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
                             rf"{lex.alt('count.quantity')}"),
         facility_count=f"{NUM}{lex.alt('count.facilities')}",
         count_after=lex.alt("count.after"),
+        governing_verb=re.compile(lex.alt("verbs.build", "verbs.governing")),
         counted_after=re.compile(rf"^(?:{lex.alt('count.approx')})?{NUM}(?:余|多)?{lex.alt('count.projects', 'count.facilities')}"),
         slogan_verb=re.compile(r"(?<![以之])" + lex.alt("marker.slogan_verbs") + "$"),  # not 以上
         counted_category=re.compile(rf"^{NUM}{lex.alt('count.categories')}{CN}{{0,10}}{lex.alt('facility.categories', 'facility.nouns')}$"),
@@ -395,6 +397,7 @@ def _explicit(clause: str) -> list[Candidate]:
         items = [i for i in items if i]
         if not items:
             continue
+        items[0] = _after_governing(items[0])
         if len(items) == 1 and unspecific_work(clean_name(items[0]), r.facility_noun, explicit=True):
             continue
         if phase:
@@ -475,6 +478,18 @@ def _facilities(clause: str) -> list[Candidate]:
     items = [_cut_tail(i) for i in [first, *parts[1:-1], last]]
     items = [i for i in items if _specific_facility(i)]
     return [Candidate(items, False, "facility")] if items else []
+
+
+def _after_governing(item: str) -> str:
+    """``积极对接A``, ``投资1.5亿元建设B``, ``全程跟踪服务C`` → A, B, C: the first item of a list is read after the
+    last verb that governs it, when what follows that verb is still a specific name (游客服务中心 stays whole)."""
+    r = rules()
+    for v in reversed(list(r.governing_verb.finditer(item))):
+        rest = item[v.end():]
+        name = project_name(rest)
+        if name and not _generic(name):
+            return rest
+    return item
 
 
 def _split_and(part: str) -> list[str]:
