@@ -197,3 +197,8 @@ def test_first_item_is_read_after_the_verb_that_governs_the_list():
     assert {"青禾热泵", "远帆毫米波雷达", "云岭家庭牧场"} <= set(got)
     assert all(f.explicit for f in got.values())
     assert "北湖景区游客服务中心" in names("北湖景区游客服务中心项目建成投用。")
+
+
+def test_categorised_lists_with_counts_and_lengths():
+    got = names("新改建青柳路、石桥路等6条县乡道路42.5公里，东湖广场、北山书院等10余个重要景点建设完成。")
+    assert {"青柳路", "石桥路", "东湖广场", "北山书院"} <= set(got)

@@ -108,8 +108,8 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         adverbs=re.compile(f"^{lex.alt('verbs.adverbs')}+"),
         leading_run=re.compile(f"^{lex.alt('verbs.adverbs')}*{lex.alt('verbs.governing_run')}+"),
         category=re.compile(
-            rf"^(?:\d+|[一二两三四五六七八九十百]+)?{lex.alt('count.categories')}?{CN}{{0,6}}?"
-            rf"{lex.alt('facility.categories')}(?:\d+{lex.alt('count.categories')})?$"),
+            rf"^(?:\d+|[一二两三四五六七八九十百]+)?(?:余|多)?{lex.alt('count.categories')}?{CN}{{0,6}}?"
+            rf"{lex.alt('facility.categories')}(?:\d+{lex.alt('count.categories')}|\d+(?:\.\d+)?{lex.alt('count.length')})?$"),
         category_work=re.compile(lex.alt("facility.category_work")),
         category_lead=re.compile("^" + lex.alt("facility.category_lead")),
         shared_suffix=re.compile(f"({lex.alt('facility.shared_suffix')})$"),
