@@ -60,3 +60,13 @@ def test_glossary_entry_amounts_belong_to_the_entry():
     facts, _ = run("investments", report("新建青禾食品产业园。") + "名词解释\n1.青禾食品产业园：位于城东镇，占地300亩。\n"
                    "该项目总投资2.5亿元，建成后年产值10亿元。\n")
     assert {(f.project, f.amount) for f in facts} == {("青禾食品产业园", Decimal("250000000"))}
+
+
+def test_glossary_totals_without_a_reference_are_not_the_entrys():
+    facts, _ = run("investments", report("新建青禾食品产业园。") + "名词解释\n1.青禾食品产业园：位于城东镇，占地300亩。\n"
+                   "现已引入远帆电子、云岭食品等5个项目，总投资8.6亿元。\n")
+    assert facts == []
+
+
+def test_a_name_cut_inside_a_list_or_before_a_length_is_no_project():
+    assert money("投资2.3亿元完成农村公路建设90.7公里，投资4.6亿元完成东岭村电力改造升级、西岭村电网配套等工程建设。") == set()

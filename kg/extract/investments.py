@@ -113,12 +113,14 @@ class InvestmentExtractor:
             b = r.name_before.search(r.kind_words.sub("", before))
             if b and not b.group("name").startswith(b.string[: b.start()][-1:] or "\0"):
                 name = project_name(b.group("name"))
-        if name is None and r.anaphor.fullmatch(r.kind_words.sub("", before)):
-            # X项目，总投资N亿元 / 该项目总投资N亿元: the amount of the project named just before.
-            if around[0] is not None:
-                name = _whole_name(around[0])
-            if name is None and topic:
+        lead = r.kind_words.sub("", before)
+        if name is None and r.anaphor.fullmatch(lead):
+            # X项目，总投资N亿元 / 该项目总投资N亿元: the amount of the project named just before; in a
+            # glossary entry, of the entry's title (when the entry opens here or the text refers back).
+            if topic and (lead or around[0] is None or projects.glossary_title(sentence.text)):
                 name = topic
+            elif around[0] is not None and not topic:
+                name = _whole_name(around[0])
         if name is None:
             return []
         return [InvestmentMention(name, money.value, money.currency, kind if money.currency == "CNY" else "OtherAmount",
@@ -133,7 +135,7 @@ def _name_after(text: str) -> Optional[str]:
             continue
         rest = text[m.end():]
         # 新改建农村公路161.7公里, 嘉禾小学、羊平小学: a counted kind of work or a list item is no one project.
-        if re.match(r"(?:\d|[、等])", rest):
+        if re.match(r"[\u4e00-\u9fff]{0,2}(?:\d|[、等])", rest):
             return None
         name = project_name(m.group("name"))
         if name:
