@@ -202,3 +202,8 @@ def test_first_item_is_read_after_the_verb_that_governs_the_list():
 def test_categorised_lists_with_counts_and_lengths():
     got = names("新改建青柳路、石桥路等6条县乡道路42.5公里，东湖广场、北山书院等10余个重要景点建设完成。")
     assert {"青柳路", "石桥路", "东湖广场", "北山书院"} <= set(got)
+
+
+def test_bare_places_before_a_categorised_work_take_the_work():
+    got = names(plan="扎实推进青坊村、东岭村等城中村改造。")
+    assert {"青坊村城中村改造", "东岭村城中村改造"} <= set(got)

@@ -7,7 +7,13 @@ Three pattern families, each over one clause (text between ，；。：):
 - categorised lists (``A、B等N条道路加快建设``, ``整治A、B等背街小巷8条``, ``A、B等问题楼盘复工建设``):
   the items before 等 + a facility category, in a clause with a construction verb (not explicit);
 - named facilities next to a construction verb: ``工业二路建成通车``, ``北郎店小学、观湖幼儿园建成投用``,
-  ``推进松梅湖文化公园建设`` → the names ending in a facility word (路, 园, 小学, 医院, 站 …).
+  ``推进松梅湖文化公园建设`` → the names ending in a facility word (路, 园, 小学, 医院, 站 …);
+- places sharing the last item's work: ``城东、北庄村棚户区改造`` → 城东棚户区改造, 北庄村棚户区改造;
+- the glossary: an entry describing a site or a project (``X产业园：位于…``), or a counted category's items
+  (``13所学校：包括A、B、C``).
+
+Each pattern yields :class:`Candidate` name lists tagged with their shape; :func:`_decide` keeps or drops
+each name (generic words only, a counted kind, work without a named object).
 
 Name boundaries: leading verbs and adverbs are stripped (names.clean_name), trailing work words
 (建设, 主体, 提质升级 …) and aspect words (正式, 基本 …) are cut, and candidates with counts, clause verbs,
@@ -55,6 +61,7 @@ class _Rules:
     leading_run: re.Pattern
     category: re.Pattern
     category_work: re.Pattern
+    category_noun: re.Pattern
     category_lead: re.Pattern
     shared_suffix: re.Pattern
     own_work: re.Pattern
@@ -111,6 +118,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
             rf"^(?:\d+|[一二两三四五六七八九十百]+)?(?:余|多)?{lex.alt('count.categories')}?{CN}{{0,6}}?"
             rf"{lex.alt('facility.categories')}(?:\d+{lex.alt('count.categories')}|\d+(?:\.\d+)?{lex.alt('count.length')})?$"),
         category_work=re.compile(lex.alt("facility.category_work")),
+        category_noun=re.compile(lex.alt("facility.categories")),
         category_lead=re.compile("^" + lex.alt("facility.category_lead")),
         shared_suffix=re.compile(f"({lex.alt('facility.shared_suffix')})$"),
         own_work=re.compile(f"{lex.alt('facility.own_work')}|{lex.regex('patterns.own_work')}"),
@@ -429,6 +437,13 @@ def _categorised(clause: str) -> list[Candidate]:
             continue
         items = [_cut_tail(i) for i in _split(clause[: m.start()])]
         items = [i for i in items if i and not is_generic_facility(clean_name(i), r.facility + "+")]
+        # 泉坊村、东关村等城中村改造: bare places are not the works; each place's work is the category's.
+        work = r.category_work.match(rest[n:])
+        noun = list(r.category_noun.finditer(cat.group(0)[:n]))
+        if work and noun:
+            tail = noun[-1].group(0) + work.group(0)
+            items = [i + tail if r.place_end.search(clean_name(i)) and not _specific_facility(clean_name(i)) else i
+                     for i in items]
         if items:
             found.append(Candidate(items, False, "categorised"))
     return found
