@@ -156,3 +156,54 @@ def test_surface_variants_with_a_non_identifying_suffix_are_one_node():
 
 def test_leading_verbs_are_not_part_of_names():
     assert "青云社区服务中心" in names(plan="建好青云社区服务中心。")
+
+
+GLOSSARY = ("名词解释\n1.青禾食品产业园：位于城东镇，占地300亩，总投资2.5亿元。\n"
+            "2.4所城区学校：包括城东学校、城西一小、河湾二小、北岭幼儿园。\n"
+            "3.“三零”服务机制：指零距离、零障碍、零延误服务。\n"
+            "4.远帆电子：项目总投资1.2亿元，建设电子元件生产线。\n")
+
+
+def test_glossary_entries_name_projects_and_counted_categories_list_them():
+    facts, _ = run("projects", report("新建4所城区学校。", "推进青禾食品产业园建设。") + GLOSSARY)
+    got = {f.name: f for f in facts}
+    assert {"青禾食品产业园", "城东学校", "城西一小", "河湾二小", "北岭幼儿园", "远帆电子"} <= set(got)
+    assert got["远帆电子"].explicit and not got["城东学校"].explicit
+    assert not any("三零" in n or "服务机制" in n for n in got)
+
+
+def test_places_sharing_the_last_items_work_are_each_a_project():
+    got = names(plan="全力推进东坡村、西岭村棚户区改造，城南、河西、北庄棚户区改造加快推进。")
+    assert {"东坡村棚户区改造", "西岭村棚户区改造", "城南棚户区改造", "河西棚户区改造", "北庄棚户区改造"} <= set(got)
+
+
+def test_two_facilities_joined_by_he():
+    got = names("建成城东中学、河湾小学综合楼和北岭村幼儿园。")
+    assert {"城东中学", "河湾小学综合楼", "北岭村幼儿园"} <= set(got)
+
+
+@pytest.mark.parametrize("sentence", [
+    "我们大抓项目，做优平台，发展势能不断积蓄。",
+    "千方百计引项目，一批大项目落地开工。",
+    "完成保交房项目4个，招大引强项目9个。",
+    "从严规范项目决策、审批程序。",
+])
+def test_slogans_and_counted_categories_around_the_marker_are_not_projects(sentence):
+    assert names(sentence) == {}
+
+
+def test_first_item_is_read_after_the_verb_that_governs_the_list():
+    got = names(plan="积极对接青禾热泵、远帆毫米波雷达等在谈项目，投资1.5亿元建设云岭家庭牧场项目。")
+    assert {"青禾热泵", "远帆毫米波雷达", "云岭家庭牧场"} <= set(got)
+    assert all(f.explicit for f in got.values())
+    assert "北湖景区游客服务中心" in names("北湖景区游客服务中心项目建成投用。")
+
+
+def test_categorised_lists_with_counts_and_lengths():
+    got = names("新改建青柳路、石桥路等6条县乡道路42.5公里，东湖广场、北山书院等10余个重要景点建设完成。")
+    assert {"青柳路", "石桥路", "东湖广场", "北山书院"} <= set(got)
+
+
+def test_bare_places_before_a_categorised_work_take_the_work():
+    got = names(plan="扎实推进青坊村、东岭村等城中村改造。")
+    assert {"青坊村城中村改造", "东岭村城中村改造"} <= set(got)

@@ -55,7 +55,7 @@ def test_trigger_lists_cover_every_verb_the_extractors_match():
     def covered(word: str, label: str) -> bool:
         return any(t in word for t in words[label])
 
-    build_verbs = re.findall(r"[\u4e00-\u9fff]+", projects._BUILD_VERB.pattern)
+    build_verbs = re.findall(r"[\u4e00-\u9fff]+", projects.rules().build_verb.pattern)
     assert build_verbs and all(covered(v, "BUILD") for v in build_verbs), \
         [v for v in build_verbs if not covered(v, "BUILD")]
     from kg.extract import awards
