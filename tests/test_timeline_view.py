@@ -104,7 +104,7 @@ def test_shifted_copy_moves_every_year_back_by_one():
 
 
 def _check_page_data(out: Path, graph):
-    from kg.views.timeline import STATUSES, timelines
+    from kg.views.timeline import STATUSES, progress, timelines
 
     iri, label, stem = _district(graph)
     want = expected(graph, label)
@@ -122,8 +122,12 @@ def _check_page_data(out: Path, graph):
     assert len(rows) == len(want["projects"])
     # each row's chips: the statuses the query gives for that project, year by year
     years = t.years
-    for row, (project, cells) in zip(rows, t.projects):
+    # projects whose status changed come first, then by name
+    ordered = sorted(t.projects, key=lambda pc: (not progress(pc[1]), pc[0]))
+    for row, (project, cells) in zip(rows, ordered):
         assert f">{project}<" in row.replace("&#x27;", "'").replace("&amp;", "&")
+        change = progress(cells)
+        assert (f'<td class="change">{change}</td>' in row) if change else ('<td class="same">' in row)
         tds = re.findall(r'<td class="y">(.*?)</td>', row, re.S)
         assert len(tds) == len(years)
         for y, td in zip(years, tds):
@@ -238,3 +242,11 @@ def test_miyi_timeline_in_the_browser(browser, miyi_pair):  # noqa: F811 - the f
     out, graph = miyi_pair
     page, _ = _open_timeline(browser, out, graph, "timeline-miyi")
     page.close()
+
+
+def test_progress_reads_the_first_and_last_status():
+    from kg.views.timeline import progress
+
+    assert progress({2022: [("Planned", "r1")], 2023: [("Underway", "r2")]}) == "计划 → 在建"
+    assert progress({2022: [("Underway", "r1")], 2023: [("Underway", "r2")]}) == ""
+    assert progress({2022: [("", "r1")], 2023: [("Completed", "r2")]}) == ""

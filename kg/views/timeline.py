@@ -125,6 +125,14 @@ def timelines(graph) -> dict[str, Timeline]:
     return dict(out)
 
 
+def progress(cells: dict) -> str:
+    """"计划 → 在建" when the status of a project's earliest year differs from its latest's, else ""."""
+    seq = [s for _, v in sorted(cells.items()) for s, _ in v if s]
+    if not seq or seq[0] == seq[-1]:
+        return ""
+    return f"{STATUSES[seq[0]][0]} → {STATUSES[seq[-1]][0]}" if seq[0] in STATUSES and seq[-1] in STATUSES else ""
+
+
 def _status_order(cell) -> tuple:
     order = list(STATUSES)
     return (order.index(cell[0]) if cell[0] in order else len(order), cell[1])
@@ -168,8 +176,8 @@ def _status_chip(status: str, report: str, year: int) -> str:
 def _projects_part(t: Timeline) -> list[str]:
     out = [_h("跨年项目", "Projects across reports", len(t.projects)),
            '<p class="note">在两份及以上报告中出现的项目，每年一格：该年份的状态（悬停看出自哪份报告）。'
-           "Projects named in two or more reports; one cell per year with the status the reports give for "
-           "that year (hover for the report).</p>",
+           "状态有变化的项目排在前面。Projects named in two or more reports; one cell per year with the status "
+           "the reports give for that year (hover for the report); those whose status changed come first.</p>",
            '<p class="legend">' + "".join(
                f'<span class="chip {cls}">{escape(zh)}</span> {escape(en)} '
                for zh, en, cls in (*STATUSES.values(), NO_STATUS)) + "</p>"]
@@ -178,12 +186,15 @@ def _projects_part(t: Timeline) -> list[str]:
         return out
     years = t.years
     out.append('<table class="tl tl-projects"><thead><tr><th>项目 project</th>' +
-               "".join(f'<th class="y">{y}</th>' for y in years) + "</tr></thead><tbody>")
-    for project, cells in t.projects:
+               "".join(f'<th class="y">{y}</th>' for y in years) +
+               "<th>进展 change</th></tr></thead><tbody>")
+    for project, cells in sorted(t.projects, key=lambda pc: (not progress(pc[1]), pc[0])):
         row = [f'<th scope="row">{escape(project)}</th>']
         for y in years:
             chips = "".join(_status_chip(s, r, y) for s, r in cells.get(y, ()))
             row.append(f'<td class="y">{chips or "<span class=gap>·</span>"}</td>')
+        change = progress(cells)
+        row.append(f'<td class="change">{escape(change)}</td>' if change else '<td class="same">—</td>')
         out.append("<tr>" + "".join(row) + "</tr>")
     out.append("</tbody></table>")
     return out
