@@ -64,3 +64,56 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[float | None]]], *, series: Seq
     out.append(f'<line x1="{x0:.1f}" y1="{top - 4}" x2="{x0:.1f}" y2="{height - 6}" stroke="#888"/>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def year_series_chart(points: Sequence[tuple[int, float | None, float | None]], *, title: str,
+                      series: Sequence[tuple[str, str]] = (("目标", "#ff7f0e"), ("实际", "#1f77b4")),
+                      domain: tuple[float, float] | None = None, unit: str = "", width: int | None = None,
+                      height: int = 190) -> str:
+    """Vertical bars per year: ``points`` = [(year, target, actual)]; the target bar left, the actual
+    right, each labelled with its value; above a year with both, ✓ when the actual reaches the target
+    (green) and ✗ when not (red). ``domain`` = (low, high) fixes the scale, so the charts of one group
+    compare bar for bar; every year is labelled under its bars."""
+    bar_w, pair_gap, left, right = 26, 22, 8, 8
+    top, bottom = 52, 24
+    col_w = bar_w * 2 + pair_gap
+    width = width or max(200, left + right + col_w * max(len(points), 1))
+    values = [v for _, t, a in points for v in (t, a) if v is not None]
+    lo, hi = min([0.0, *values]), max([0.0, *values])
+    if domain is not None:
+        lo, hi = min(lo, domain[0]), max(hi, domain[1])
+    span = (hi - lo) or 1.0
+    plot_h = height - top - bottom
+    y0 = top + hi / span * plot_h  # the zero line
+
+    def y_of(v: float) -> float:
+        return top + (hi - v) / span * plot_h
+
+    out = [f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+           f'font-family="{FONT}" font-size="11">',
+           f"<title>{escape(title)}</title>",
+           f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>']
+    for i, (year, target, actual) in enumerate(points):
+        x = left + i * col_w + pair_gap / 2
+        for j, v in enumerate((target, actual)):
+            name, colour = series[j]
+            bx = x + j * bar_w
+            if v is None:
+                out.append(f'<text x="{bx + bar_w / 2:.1f}" y="{y0 - 3:.1f}" text-anchor="middle" fill="#aaa">—</text>')
+                continue
+            yv = y_of(v)
+            ry, h = (yv, y0 - yv) if v >= 0 else (y0, yv - y0)
+            text = f"{_num(v)}{unit}"
+            out.append(f'<rect x="{bx + 1:.1f}" y="{ry:.1f}" width="{bar_w - 2}" height="{max(h, 1):.1f}" '
+                       f'fill="{colour}"><title>{year} {escape(name)}：{escape(text)}</title></rect>')
+            ty = (ry - 3) if v >= 0 else (ry + h + 11)
+            out.append(f'<text x="{bx + bar_w / 2:.1f}" y="{ty:.1f}" text-anchor="middle">{escape(text)}</text>')
+        if target is not None and actual is not None:
+            ok = actual >= target
+            mark, colour = ("✓", "#2a8a2a") if ok else ("✗", "#c62828")
+            out.append(f'<text x="{x + bar_w:.1f}" y="32" text-anchor="middle" font-size="15" font-weight="bold" '
+                       f'fill="{colour}">{mark}<title>{year}：{"达成 met" if ok else "未达成 missed"}</title></text>')
+        out.append(f'<text x="{x + bar_w:.1f}" y="{height - 6}" text-anchor="middle" fill="#333">{year}</text>')
+    out.append(f'<line x1="0" y1="{y0:.1f}" x2="{width}" y2="{y0:.1f}" stroke="#888"/>')
+    out.append("</svg>")
+    return "\n".join(out)

@@ -33,6 +33,7 @@ class DistrictView:
     path: Path
     nodes: int
     edges: int
+    timeline: object = None  # its kg.views.timeline.Timeline
 
 
 def district_file_key(graph, district) -> str:
@@ -49,16 +50,19 @@ def write_district_views(graph, out_dir: Path, g=None) -> list[DistrictView]:
     """One page per district under ``out_dir/views/``; stale pages of districts no longer built go."""
     from kg.views.pyvis_view import write_nx_view
 
+    from kg.views.timeline import timeline_section, timelines
+
     g = g if g is not None else to_networkx(graph)
     folder = Path(out_dir) / "views"
+    across = timelines(graph)
     views = []
     for iri in sorted(n for n, d in g.nodes(data=True) if d["cls"] == "District"):
         label = g.nodes[iri]["label"]
         sub = g.subgraph(members(g, district=iri)).copy()
         sub.graph.update(g.graph)
         path = folder / f"{district_file_key(graph, iri)}.html"
-        write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html", facts=facts_tables(graph, sub, iri))
-        views.append(DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges()))
+        write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html", facts=timeline_section(across.get(iri)) + "\n" + facts_tables(graph, sub, iri))
+        views.append(DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges(), across.get(iri)))
     written = {v.path.name for v in views}
     if folder.is_dir():
         for old in folder.glob("*.html"):
@@ -384,6 +388,22 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
         parts.append(f'<a href="{e(_rel(v.path, out_dir))}">{e(v.label)}<span>{v.nodes} 节点 nodes · '
                      f"{v.edges} 关系 edges</span></a>")
     parts.append("</div>")
+
+    parts.append("<h2>跨年时间线 · Across years</h2>\n"
+                 '<p class="note">每个区县的时间线：多份报告中出现的项目的历年状态、目标与实际、投资总量。'
+                 "Each district's timeline: the status over the years of projects named in several reports, "
+                 "targets against actuals, aggregate investment.</p>\n"
+                 "<table>\n<tr><th>区县 district</th><th>报告 reports</th><th>跨年项目 projects across reports</th>"
+                 "<th>目标对照 targets checked</th><th>达成 met</th><th>投资总量 aggregates</th></tr>")
+    for v in views:
+        t = v.timeline
+        if t is None or not v.path.is_relative_to(out_dir):
+            continue
+        met = sum(1 for r in t.targets if r[5])
+        parts.append(f'<tr><td><a class="timeline" href="{e(_rel(v.path, out_dir))}#timeline">{e(v.label)} · '
+                     f"时间线 timeline</a></td><td class=n>{len(t.reports)}</td><td class=n>{len(t.projects)}</td>"
+                     f"<td class=n>{len(t.targets)}</td><td class=n>{met}</td><td class=n>{len(t.aggregates)}</td></tr>")
+    parts.append("</table>")
 
     parts.append("<h2>报告 · Reports</h2>\n<table>\n<tr><th>报告 report</th><th>区县 district</th>"
                  "<th>省市 province, city</th><th>日期 date</th><th>回顾/计划年 review/plan year</th>"
