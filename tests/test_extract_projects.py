@@ -207,3 +207,21 @@ def test_categorised_lists_with_counts_and_lengths():
 def test_bare_places_before_a_categorised_work_take_the_work():
     got = names(plan="扎实推进青坊村、东岭村等城中村改造。")
     assert {"青坊村城中村改造", "东岭村城中村改造"} <= set(got)
+
+
+def raw_names(review: str = "", plan: str = "") -> dict[str, object]:
+    """The extractor's own candidates (the learned scorer of kg.decide left out)."""
+    from kg.decide import raw_facts
+
+    with raw_facts():
+        return names(review, plan)
+
+
+def test_time_phrase_between_name_and_verb():
+    got = raw_names(plan="青枫康复中心9月底前建成投用。远山电商产业园5月份实现运营。")
+    assert {"青枫康复中心", "远山电商产业园"} <= set(got)
+
+
+def test_verb_opening_a_list_of_streets_and_trial_run():
+    got = raw_names("改造松林路、柏杨路、梧桐路。河口水质检测实验室投入试运行。")
+    assert {"松林路", "柏杨路", "梧桐路", "河口水质检测实验室"} <= set(got)
