@@ -225,3 +225,9 @@ def test_time_phrase_between_name_and_verb():
 def test_verb_opening_a_list_of_streets_and_trial_run():
     got = raw_names("改造松林路、柏杨路、梧桐路。河口水质检测实验室投入试运行。")
     assert {"松林路", "柏杨路", "梧桐路", "河口水质检测实验室"} <= set(got)
+
+
+def test_named_facilities_share_the_last_items_work():
+    got = raw_names(plan="实施松林路、柏杨路雨污分流改造。推进东溪、西溪、南溪水质治理。推进桂花小学、兰亭小学集团化办学。")
+    assert {"松林路雨污分流改造", "柏杨路雨污分流改造", "东溪水质治理", "西溪水质治理", "南溪水质治理"} <= set(got)
+    assert not any("小学" in n for n in got)

@@ -88,6 +88,7 @@ class _Rules:
     place_end: re.Pattern  # what a place name ends in (城东村, 响水社区)
     entry_project: re.Pattern  # an entry body that calls its title a project
     entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
+    work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
 
 
 @lru_cache(maxsize=4)
@@ -146,6 +147,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         place_end=re.compile(lex.alt("facility.place_ends") + "$"),
         entry_project=re.compile(f"^(?:{lex.alt('anaphor')})?{marker}"),
         entry_site=re.compile("^" + lex.alt("glossary.site")),
+        work_end=re.compile(f"(?:{lex.alt('facility.work')})$"),
     )
 
 
@@ -527,8 +529,10 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     else as long as all of them); what follows it is the work,
     which must end in a facility or work word. Empty when the shape does not hold."""
     r = rules()
-    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or _specific_facility(h) or _generic(h)
-                        or r.clause_verb.search(h) for h in heads):
+    # 松林路、柏杨路雨污分流改造: named facilities share the last item's work (not its facility noun).
+    facilities = bool(heads) and all(h and _specific_facility(h) for h in heads)
+    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities)
+                        or _generic(h) or r.clause_verb.search(h) for h in heads):
         return []
     verb = r.clause_verb.search(last_part)
     last = _cut_tail(last_part[: verb.start()] if verb and verb.start() > 0 else last_part)
@@ -536,11 +540,14 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     same_end = [n for n in lengths if n < len(last) and any(h[-1] == last[n - 1] for h in heads)]
     place_end = [n for n in lengths if n < len(last) and r.place_end.search(last[:n])]
     uniform = [len(heads[0])] if len({len(h) for h in heads}) == 1 else []
-    cut = (same_end or place_end or uniform or [0])[0]
+    # Named facilities split only where the last item's own facility ends like theirs (…路|雨污分流改造).
+    cut = ((same_end if facilities else same_end or place_end or uniform) or [0])[0]
     tail = last[cut:]
     if not cut:
         return []
     if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
+        return []
+    if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])):
         return []
     names = [h + tail for h in heads] + [last]
     return names if all(project_name(n) for n in names) else []
