@@ -231,3 +231,8 @@ def test_named_facilities_share_the_last_items_work():
     got = raw_names(plan="实施松林路、柏杨路雨污分流改造。推进东溪、西溪、南溪水质治理。推进桂花小学、兰亭小学集团化办学。")
     assert {"松林路雨污分流改造", "柏杨路雨污分流改造", "东溪水质治理", "西溪水质治理", "南溪水质治理"} <= set(got)
     assert not any("小学" in n for n in got)
+
+
+def test_count_in_place_of_deng_names_the_category():
+    got = raw_names(plan="建成松岗、柳湾两个公园。新建青石小学、白桦中学2所学校。")
+    assert {"松岗公园", "柳湾公园", "青石小学", "白桦中学"} <= set(got)

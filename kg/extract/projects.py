@@ -89,6 +89,7 @@ class _Rules:
     entry_project: re.Pattern  # an entry body that calls its title a project
     entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
     work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
+    category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
 
 
 @lru_cache(maxsize=4)
@@ -148,6 +149,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         entry_project=re.compile(f"^(?:{lex.alt('anaphor')})?{marker}"),
         entry_site=re.compile("^" + lex.alt("glossary.site")),
         work_end=re.compile(f"(?:{lex.alt('facility.work')})$"),
+        category_count=lex.alt("count.categories"),
     )
 
 
@@ -420,10 +422,13 @@ def _explicit(clause: str) -> list[Candidate]:
 
 
 def _categorised(clause: str) -> list[Candidate]:
-    """``A、B等N条道路`` in a clause with a construction verb."""
+    """``A、B等N条道路`` (or ``A、B两个公园``, a count in place of 等) in a clause with a construction verb."""
     r = rules()
     found: list[Candidate] = []
-    for m in re.finditer(r"等", clause):
+    for m in re.finditer(rf"等|(?<=[\u4e00-\u9fff])(?={NUM}{r.category_count})", clause):
+        counted = m.group(0) != "等"
+        if counted and ("、" not in clause[: m.start()] or "等" in clause[: m.start()]):
+            continue
         rest = clause[m.end():]
         cat = re.match(r"[\u4e00-\u9fff\d]{1,12}", rest)
         if not cat:
@@ -445,6 +450,10 @@ def _categorised(clause: str) -> list[Candidate]:
         if work and noun:
             tail = noun[-1].group(0) + work.group(0)
             items = [i + tail if r.place_end.search(clean_name(i)) and not _specific_facility(clean_name(i)) else i
+                     for i in items]
+        elif counted and noun and not work and re.search(f"(?:{r.facility_noun})$", noun[-1].group(0)):
+            # 建成北岭、南岗两个公园: bare names counted as facilities of one kind take its noun.
+            items = [i if _specific_facility(clean_name(i)) or r.place_end.search(clean_name(i)) else i + noun[-1].group(0)
                      for i in items]
         if items:
             found.append(Candidate(items, False, "categorised"))
