@@ -236,3 +236,9 @@ def test_named_facilities_share_the_last_items_work():
 def test_count_in_place_of_deng_names_the_category():
     got = raw_names(plan="建成松岗、柳湾两个公园。新建青石小学、白桦中学2所学校。")
     assert {"松岗公园", "柳湾公园", "青石小学", "白桦中学"} <= set(got)
+
+
+def test_list_object_of_a_verb_keeps_its_facilities():
+    got = raw_names(plan="推进青石中学、东岭水文站、气象局业务用房建设。加快柳湾调度中心、远程调度平台建设。")
+    assert {"青石中学", "东岭水文站", "气象局业务用房", "柳湾调度中心"} <= set(got)
+    assert not any("平台" in n for n in got)

@@ -500,8 +500,14 @@ def _facilities(clause: str) -> list[Candidate]:
     # 推进人民路小学、都司街小学集团化办学: when the last item is no facility, what follows the list is the
     # head noun of the whole list (the items are modifiers), so none of them is a project.
     if not _specific_facility(_cut_tail(last)):
-        return []
-    items = [_cut_tail(i) for i in [first, *parts[1:-1], last]]
+        # … unless a construction verb follows the last item (推进A中学、B台站、C指挥平台建设): then the
+        # list is the verb's object, and only the items that are no facility are left out.
+        verb = r.clause_verb.search(last_part)
+        rest = last_part[verb.start():] if verb and verb.start() > 0 else ""
+        if not rest or re.sub(r.clause_verb.pattern, "", rest):
+            return []
+        last = ""
+    items = [_cut_tail(i) for i in [first, *parts[1:-1], last] if i]
     items = [i for i in items if _specific_facility(i)]
     return [Candidate(items, False, "facility")] if items else []
 
