@@ -207,3 +207,38 @@ def test_categorised_lists_with_counts_and_lengths():
 def test_bare_places_before_a_categorised_work_take_the_work():
     got = names(plan="扎实推进青坊村、东岭村等城中村改造。")
     assert {"青坊村城中村改造", "东岭村城中村改造"} <= set(got)
+
+
+def raw_names(review: str = "", plan: str = "") -> dict[str, object]:
+    """The extractor's own candidates (the learned scorer of kg.decide left out)."""
+    from kg.decide import raw_facts
+
+    with raw_facts():
+        return names(review, plan)
+
+
+def test_time_phrase_between_name_and_verb():
+    got = raw_names(plan="青枫康复中心9月底前建成投用。远山电商产业园5月份实现运营。")
+    assert {"青枫康复中心", "远山电商产业园"} <= set(got)
+
+
+def test_verb_opening_a_list_of_streets_and_trial_run():
+    got = raw_names("改造松林路、柏杨路、梧桐路。河口水质检测实验室投入试运行。")
+    assert {"松林路", "柏杨路", "梧桐路", "河口水质检测实验室"} <= set(got)
+
+
+def test_named_facilities_share_the_last_items_work():
+    got = raw_names(plan="实施松林路、柏杨路雨污分流改造。推进东溪、西溪、南溪水质治理。推进桂花小学、兰亭小学集团化办学。")
+    assert {"松林路雨污分流改造", "柏杨路雨污分流改造", "东溪水质治理", "西溪水质治理", "南溪水质治理"} <= set(got)
+    assert not any("小学" in n for n in got)
+
+
+def test_count_in_place_of_deng_names_the_category():
+    got = raw_names(plan="建成松岗、柳湾两个公园。新建青石小学、白桦中学2所学校。")
+    assert {"松岗公园", "柳湾公园", "青石小学", "白桦中学"} <= set(got)
+
+
+def test_list_object_of_a_verb_keeps_its_facilities():
+    got = raw_names(plan="推进青石中学、东岭水文站、气象局业务用房建设。加快柳湾调度中心、远程调度平台建设。")
+    assert {"青石中学", "东岭水文站", "气象局业务用房", "柳湾调度中心"} <= set(got)
+    assert not any("平台" in n for n in got)

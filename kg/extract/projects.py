@@ -88,6 +88,8 @@ class _Rules:
     place_end: re.Pattern  # what a place name ends in (城东村, 响水社区)
     entry_project: re.Pattern  # an entry body that calls its title a project
     entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
+    work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
+    category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
 
 
 @lru_cache(maxsize=4)
@@ -146,6 +148,8 @@ def _rules(_lexicon_key: object = None) -> _Rules:
         place_end=re.compile(lex.alt("facility.place_ends") + "$"),
         entry_project=re.compile(f"^(?:{lex.alt('anaphor')})?{marker}"),
         entry_site=re.compile("^" + lex.alt("glossary.site")),
+        work_end=re.compile(f"(?:{lex.alt('facility.work')})$"),
+        category_count=lex.alt("count.categories"),
     )
 
 
@@ -418,10 +422,13 @@ def _explicit(clause: str) -> list[Candidate]:
 
 
 def _categorised(clause: str) -> list[Candidate]:
-    """``A、B等N条道路`` in a clause with a construction verb."""
+    """``A、B等N条道路`` (or ``A、B两个公园``, a count in place of 等) in a clause with a construction verb."""
     r = rules()
     found: list[Candidate] = []
-    for m in re.finditer(r"等", clause):
+    for m in re.finditer(rf"等|(?<=[\u4e00-\u9fff])(?={NUM}{r.category_count})", clause):
+        counted = m.group(0) != "等"
+        if counted and ("、" not in clause[: m.start()] or "等" in clause[: m.start()]):
+            continue
         rest = clause[m.end():]
         cat = re.match(r"[\u4e00-\u9fff\d]{1,12}", rest)
         if not cat:
@@ -443,6 +450,10 @@ def _categorised(clause: str) -> list[Candidate]:
         if work and noun:
             tail = noun[-1].group(0) + work.group(0)
             items = [i + tail if r.place_end.search(clean_name(i)) and not _specific_facility(clean_name(i)) else i
+                     for i in items]
+        elif counted and noun and not work and re.search(f"(?:{r.facility_noun})$", noun[-1].group(0)):
+            # 建成北岭、南岗两个公园: bare names counted as facilities of one kind take its noun.
+            items = [i if _specific_facility(clean_name(i)) or r.place_end.search(clean_name(i)) else i + noun[-1].group(0)
                      for i in items]
         if items:
             found.append(Candidate(items, False, "categorised"))
@@ -489,8 +500,14 @@ def _facilities(clause: str) -> list[Candidate]:
     # 推进人民路小学、都司街小学集团化办学: when the last item is no facility, what follows the list is the
     # head noun of the whole list (the items are modifiers), so none of them is a project.
     if not _specific_facility(_cut_tail(last)):
-        return []
-    items = [_cut_tail(i) for i in [first, *parts[1:-1], last]]
+        # … unless a construction verb follows the last item (推进A中学、B台站、C指挥平台建设): then the
+        # list is the verb's object, and only the items that are no facility are left out.
+        verb = r.clause_verb.search(last_part)
+        rest = last_part[verb.start():] if verb and verb.start() > 0 else ""
+        if not rest or re.sub(r.clause_verb.pattern, "", rest):
+            return []
+        last = ""
+    items = [_cut_tail(i) for i in [first, *parts[1:-1], last] if i]
     items = [i for i in items if _specific_facility(i)]
     return [Candidate(items, False, "facility")] if items else []
 
@@ -527,8 +544,10 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     else as long as all of them); what follows it is the work,
     which must end in a facility or work word. Empty when the shape does not hold."""
     r = rules()
-    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or _specific_facility(h) or _generic(h)
-                        or r.clause_verb.search(h) for h in heads):
+    # 松林路、柏杨路雨污分流改造: named facilities share the last item's work (not its facility noun).
+    facilities = bool(heads) and all(h and _specific_facility(h) for h in heads)
+    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities)
+                        or _generic(h) or r.clause_verb.search(h) for h in heads):
         return []
     verb = r.clause_verb.search(last_part)
     last = _cut_tail(last_part[: verb.start()] if verb and verb.start() > 0 else last_part)
@@ -536,11 +555,14 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     same_end = [n for n in lengths if n < len(last) and any(h[-1] == last[n - 1] for h in heads)]
     place_end = [n for n in lengths if n < len(last) and r.place_end.search(last[:n])]
     uniform = [len(heads[0])] if len({len(h) for h in heads}) == 1 else []
-    cut = (same_end or place_end or uniform or [0])[0]
+    # Named facilities split only where the last item's own facility ends like theirs (…路|雨污分流改造).
+    cut = ((same_end if facilities else same_end or place_end or uniform) or [0])[0]
     tail = last[cut:]
     if not cut:
         return []
     if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
+        return []
+    if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])):
         return []
     names = [h + tail for h in heads] + [last]
     return names if all(project_name(n) for n in names) else []
