@@ -401,6 +401,8 @@ def predictions_from_graph(graph: "Graph", *, by_report: bool = False) -> dict[s
                            ("review_year", _int(row.reviewYear)), ("plan_year", _int(row.planYear))):
             if value is not None and (meta.get(fld) is None or str(value) < str(meta[fld])):
                 meta[fld] = value  # several values (a contract breach): keep the smallest, for determinism
+    district_reports = {district: sorted(sources[r] for r in reports if r in sources)
+                        for district, reports in metas.items()}
     for district, reports in metas.items():
         _get(district, district).metas = [reports[r] for r in sorted(reports)]
         for r in sorted(reports):
@@ -449,7 +451,15 @@ def predictions_from_graph(graph: "Graph", *, by_report: bool = False) -> dict[s
 
     for rel, spec in _plugin_specs().items():
         for row in graph.query(spec.query):
-            of(row.district, getattr(row, "source", None)).facts[rel].append({"rel": rel, "subject": str(row.subject), "object": str(row.object)})
+            line = {"rel": rel, "subject": str(row.subject), "object": str(row.object)}
+            source = getattr(row, "source", None)
+            if source is not None or not by_report:
+                of(row.district, source).facts[rel].append(line)
+                continue
+            # a query without ?source: the fact counts for every report about its district
+            _get(str(row.district), str(row.district)).facts.setdefault(rel, []).append(line)
+            for stem in district_reports.get(str(row.district), ()):
+                _get(f"{row.district}{_REPORT_SEP}{stem}", str(row.district)).facts.setdefault(rel, []).append(line)
     return out
 
 

@@ -18,6 +18,19 @@ from kg.model import Evidence, Extraction
 from kg.normalize import normalize_name
 from kg.resolve import Entities, Names, district_of
 
+def _long_literal_quote(self) -> str:
+    """rdflib's Turtle quoting, fixed: a triple-quoted literal ending in an escaped backslash and a quote
+    came out with four quote marks in a row at its end, which is not Turtle (strict parsers such as
+    Oxigraph refuse it). Every quote is escaped in the triple-quoted form, which is always valid; the
+    one-line form is rdflib's own."""
+    if "\n" in self:
+        encoded = self.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r")
+        return '"""%s"""' % encoded
+    return '"%s"' % self.replace("\n", "\\n").replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r")
+
+
+Literal._quote_encode = _long_literal_quote  # rdflib 7.6 Literal._quote_encode (see above)
+
 GWR = Namespace(ONTOLOGY)
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -42,7 +42,8 @@ class EvalSpec:
     ``gold_rel``: the ``rel`` of its gold lines. ``from_gold(line, district)``: a gold line as a fact (or
     None to skip it), so gold answers go through the same resolver and mapper as extracted facts.
     ``query``: a SPARQL SELECT over the graph returning ``?district ?subject ?object`` (labels), one row a
-    fact; used to score relations that have no scorer of their own (subject and object names matched
+    fact, and optionally ``?source`` (its report's ``dcterms:source``; without it a fact counts for every
+    report about its district); used to score relations that have no scorer of their own (subject and object names matched
     leniently). ``None`` for the built-ins, whose scorers live in :mod:`kg.evaluate`.
     """
 

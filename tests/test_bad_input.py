@@ -184,7 +184,9 @@ def test_reports_sharing_a_file_name_the_second_fails(tmp_path):
 
 
 def test_a_report_without_structure_warns_and_is_still_built(tmp_path):
-    (tmp_path / "note.txt").write_text("区里新建了一座公园，总投资500万元。", encoding="utf-8")
+    # no title, no 各位代表, no heading; the district only as the body names itself (全县, 石门县委, 石门 …)
+    (tmp_path / "note.txt").write_text("2023年，全县新建了一座公园，总投资500万元。石门县委、县政府高度重视，"
+                                       "石门群众满意，石门发展加快。", encoding="utf-8")
     result = build([tmp_path / "note.txt"], tmp_path / "out", views=False, progress=False, cache=False, workers=1)
     assert result.ok and len(result.reports) == 1
     assert any("no report structure found" in w and "note.txt" in w for w in result.warnings)

@@ -29,7 +29,10 @@ def map_fact(fact: ProjectMention, m) -> None:
     record(m, node, fact.evidence, fact.year, fact.status)
 
 
-_STATUS_ZH = {"Planned": "计划", "Underway": "在建", "Completed": "建成", "Signed": "签约"}
+def _status_zh(status) -> str:
+    from kg.views.model import VALUE_LABELS  # the status names the pages show (plain data, no view import cost)
+
+    return VALUE_LABELS.get(status or "", "")
 
 
 def record(m, node, evidence, year=None, status=None) -> None:
@@ -54,7 +57,7 @@ def record(m, node, evidence, year=None, status=None) -> None:
             m.add(rec, GWR.year, integer(year))
         if status:
             m.add(rec, GWR.projectStatus, GWR[status])
-        m.label(rec, f"{name}（{m.district_name}{year or ''}年{_STATUS_ZH.get(status or '', '')}）")
+        m.label(rec, f"{name}（{m.district_name}{year or ''}年{_status_zh(status)}）")
     elif status and not m.has((rec, GWR.projectStatus, None)):  # a later mention that gives the status
         from rdflib.namespace import PROV
 
@@ -65,7 +68,7 @@ def record(m, node, evidence, year=None, status=None) -> None:
         if year:
             m.add(rec, GWR.year, integer(year))
         m._labels.pop(rec, None)
-        m.label(rec, f"{name}（{m.district_name}{year or ''}年{_STATUS_ZH[status]}）")
+        m.label(rec, f"{name}（{m.district_name}{year or ''}年{_status_zh(status)}）")
 
 
 def from_gold(line: Mapping[str, Any], district: str) -> ProjectMention:
