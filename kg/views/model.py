@@ -90,6 +90,14 @@ def format_yuan(value) -> str:
     return f"{_trim(v)}元"
 
 
+def _shown_literal(o) -> str:
+    """A literal as a page shows it: an xsd:decimal without the ``.0`` its canonical form ends with."""
+    text = str(o)
+    if str(o.datatype or "").endswith("#decimal") and text.endswith(".0"):
+        return text[:-2]
+    return text
+
+
 def _trim(v: Decimal) -> str:
     text = f"{v.quantize(Decimal('0.01')):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -197,7 +205,7 @@ def to_networkx(graph):
             if shown is None:
                 continue
             if isinstance(o, Literal):
-                value = format_yuan(o) if name == "amountInYuan" else str(o)
+                value = format_yuan(o) if name == "amountInYuan" else _shown_literal(o)
             elif isinstance(o, URIRef) and str(o).startswith(gwr) and o not in classes:
                 value = VALUE_LABELS.get(local_name(str(o)), local_name(str(o)))
             else:
