@@ -159,3 +159,73 @@ def test_canonical_decimal(value, canonical):
 
     assert canonical_decimal(Decimal(value)) == canonical
     assert str(decimal(Decimal(value))) == canonical
+
+
+def _synthetic(districts: int, per: int):
+    """A networkx graph shaped like to_networkx's: districts, each with ``per`` projects, one shared city."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    g.add_node("city", cls="City", label="某市", districts=[], reports=set(), facts=[], evidence=[])
+    for d in range(districts):
+        iri = f"d{d:04d}"
+        g.add_node(iri, cls="District", label=f"区{d}", districts=[iri], reports={f"r{d}"}, facts=[], evidence=[])
+        g.add_edge(iri, "city", label="所属市")
+        for p in range(per):
+            node = f"{iri}/p{p}"
+            g.add_node(node, cls="Project", label=f"项目{d}-{p}", districts=[iri], reports={f"r{d}"}, facts=[],
+                       evidence=[])
+            g.add_edge(iri, node, label="承建")
+    return g
+
+
+def test_skeleton_layout_places_every_node_once_deterministically_and_keeps_districts_apart():
+    from kg.views.layout import home_district, skeleton_layout
+
+    g = _synthetic(12, 40)
+    labelled = {n: d["label"] for n, d in g.nodes(data=True) if d["cls"] == "District"}
+    pos = skeleton_layout(g, labelled=labelled, fixed=frozenset(labelled))
+    assert set(pos) == set(g.nodes()) and pos == skeleton_layout(g, labelled=labelled, fixed=frozenset(labelled))
+    boxes = {}
+    for node, (x, y) in pos.items():
+        key = home_district(node, g.nodes[node])
+        x0, y0, x1, y1 = boxes.get(key, (x, y, x, y))
+        boxes[key] = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
+    keys = sorted(boxes)
+    for i, a in enumerate(keys):  # district blocks do not overlap
+        for b in keys[i + 1:]:
+            ax0, ay0, ax1, ay1 = boxes[a]
+            bx0, by0, bx1, by1 = boxes[b]
+            assert ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0, (a, b)
+
+
+def test_skeleton_layout_cost_grows_linearly():
+    from kg.views.layout import skeleton_layout
+
+    def seconds(n):
+        g = _synthetic(n, 30)
+        best = float("inf")
+        for _ in range(3):  # best of three: the machine is shared
+            started = time.perf_counter()
+            skeleton_layout(g)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    seconds(2)  # imports
+    small, large = seconds(10), seconds(40)
+    assert large < 4 * small * 2.5, (small, large)  # 4× the graph: well under the 16× of a quadratic layout
+
+
+def test_a_graph_of_many_districts_gets_an_overview_page(tmp_path, monkeypatch):
+    from kg.views import layout
+    from kg.views.pyvis_view import write_overview
+
+    g = _synthetic(5, 2)
+    assert not layout.wants_overview(g)
+    monkeypatch.setattr(layout, "OVERVIEW_DISTRICTS", 3)
+    assert layout.wants_overview(g)
+    import kg.views.site as site
+
+    monkeypatch.setattr(site, "district_file_key", lambda graph, iri: iri)
+    page = write_overview(None, tmp_path / "graph.html", g=g).read_text(encoding="utf-8")
+    assert page.count('href="views/d') == 5 and "区4" in page

@@ -251,8 +251,32 @@ def _spread_reports(g, reports: Reports) -> None:
             g.nodes[o]["reports"] |= g.nodes[s]["reports"]
 
 
+_MEMBERS: "weakref.WeakKeyDictionary" = None  # type: ignore[assignment]
+
+
 def members(g, *, district: str | None = None, report: str | None = None) -> list[str]:
-    """Nodes of ``g`` that a district's (or a report's) reports mention."""
+    """Nodes of ``g`` that a district's (or a report's) reports mention (in ``g``'s node order).
+
+    The nodes of every district and report are indexed in one pass over ``g`` the first time (and again
+    when ``g`` has gained or lost nodes): a page per district asked the whole graph each time, which made the
+    district pages quadratic in the corpus."""
+    global _MEMBERS
+    import weakref
+
+    if _MEMBERS is None:
+        _MEMBERS = weakref.WeakKeyDictionary()
+    size = g.number_of_nodes()  # (number_of_edges() walks every node of a multigraph)
+    cached = _MEMBERS.get(g)
+    if cached is None or cached[0] != size:
+        by_district: dict[str, list[str]] = {}
+        by_report: dict[str, list[str]] = {}
+        for n, d in g.nodes(data=True):
+            for x in d["districts"]:
+                by_district.setdefault(x, []).append(n)
+            for x in d["reports"]:
+                by_report.setdefault(x, []).append(n)
+        cached = _MEMBERS[g] = (size, by_district, by_report)
+    _, by_district, by_report = cached
     if report is not None:
-        return [n for n, d in g.nodes(data=True) if report in d["reports"]]
-    return [n for n, d in g.nodes(data=True) if district in d["districts"]]
+        return list(by_report.get(report, ()))
+    return list(by_district.get(district, ()))
