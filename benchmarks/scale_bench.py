@@ -7,7 +7,7 @@
 Corpora are made from the seeds: each copy keeps a seed's title block and top-level headings, shuffles
 the paragraphs inside each part, and renames the district and its city to synthetic names (distinct per
 copy, never in the GB/T 2260 table), so that entities do not collapse across copies. Each size is built
-in a fresh process (``kg.build.build`` with ``views=False``, no cache), in increasing order; each row is
+in a fresh process (``kg.build.build`` with ``views=False``, or ``--views``; no cache), in increasing order; each row is
 printed as soon as it is done, and a size that would end after ``--budget`` seconds (extrapolating the
 last size's seconds per report) is not started.
 
@@ -17,6 +17,9 @@ set of the build process and all its workers together, sampled with psutil every
 
 ``--graph-only`` skips extraction: it extracts the seeds once, clones the extractions with renamed
 districts up to each size, and times the graph and writing stages alone (what runs on the client).
+
+First line: extraction throughput on one core (the seeds through ``kg.pipeline.extract``) as a ratio
+to ``jieba.lcut`` on the same text in the same run (``--no-ratio`` skips it).
 
 Not part of the test suite: it prints figures, it asserts nothing.
 """
@@ -150,13 +153,13 @@ class _PeakSampler(threading.Thread):
         return self.peak
 
 
-def run_one(corpus: Path, out: Path, workers: int, formats: str) -> dict:
+def run_one(corpus: Path, out: Path, workers: int, formats: str, views: bool = False) -> dict:
     sampler = _PeakSampler()
     sampler.start()
     from kg.build import build
 
     started = time.perf_counter()
-    result = build([corpus], out, formats=formats.split(","), views=False, progress=False, workers=workers,
+    result = build([corpus], out, formats=formats.split(","), views=views, progress=False, workers=workers,
                    cache=None)
     wall = time.perf_counter() - started
     peak = sampler.stop()
@@ -165,7 +168,7 @@ def run_one(corpus: Path, out: Path, workers: int, formats: str) -> dict:
             "triples": result.triples, "timings": result.timings, "peak_mb": peak / 2**20 or main, "main_mb": main}
 
 
-def run_graph_only(size: int, out: Path, formats: str) -> dict:
+def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> dict:
     """Graph and writing stages alone, on ``size`` cloned seed extractions."""
     import dataclasses
 
@@ -187,13 +190,40 @@ def run_graph_only(size: int, out: Path, formats: str) -> dict:
     graph = _without_gc(build_graph, extractions)  # as kg.build.build runs these stages
     t_graph = time.perf_counter() - started
     mark = time.perf_counter()
-    _without_gc(write_outputs, graph, extractions, out, formats=formats.split(","), views=False)
+    _without_gc(write_outputs, graph, extractions, out, formats=formats.split(","), views=views)
     t_write = time.perf_counter() - mark
     wall = time.perf_counter() - started
     peak = sampler.stop()
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"wall": wall, "reports": size, "failures": 0, "triples": len(graph),
             "timings": {"graph": t_graph, "write": t_write}, "peak_mb": peak / 2**20 or main, "main_mb": main}
+
+
+def extraction_ratio(rounds: int = 3) -> dict:
+    """Extraction throughput on one core (``kg.pipeline.extract`` of the seeds, read once, pipeline
+    warm) as a ratio to ``jieba.lcut`` on the same texts in the same process: best of ``rounds``."""
+    import jieba
+
+    from kg.nlp import get_nlp
+    from kg.pipeline import extract
+    from kg.readers import read_document
+
+    docs = [read_document(p) for p in sorted(SEEDS.glob("*.txt"))]
+    mb = sum(len(d.text.encode("utf-8")) for d in docs) / 2**20
+    get_nlp()("预热。")
+    jieba.lcut("预热")
+
+    def best(func) -> float:
+        times = []
+        for _ in range(rounds):
+            mark = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - mark)
+        return min(times)
+
+    t_extract = best(lambda: [extract(d) for d in docs])
+    t_jieba = best(lambda: [jieba.lcut(d.text) for d in docs])
+    return {"extract_mb_s": mb / t_extract, "jieba_mb_s": mb / t_jieba, "ratio": t_jieba / t_extract}
 
 
 # the table -------------------------------------------------------------------------------------
@@ -217,14 +247,21 @@ def main(argv=None) -> int:
                         help="skip a size that would end after this many seconds, extrapolating linearly (0: none)")
     parser.add_argument("--format", default="ttl", help="formats to write (default: ttl)")
     parser.add_argument("--graph-only", action="store_true", help="time graph + writing on cloned extractions")
+    parser.add_argument("--views", action="store_true", help="build the views too (graph.html, district pages)")
+    parser.add_argument("--no-ratio", action="store_true", help="skip the extraction / jieba.lcut ratio line")
+    parser.add_argument("--ratio-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     parser.add_argument("--one", nargs=3, metavar=("CORPUS", "OUT", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.ratio_only:
+        r = extraction_ratio()
+        print(json.dumps(r))
+        return 0
     if args.one:  # the child: one measured build, figures as JSON on stdout
         corpus, out, size = Path(args.one[0]), Path(args.one[1]), int(args.one[2])
-        m = run_graph_only(size, out, args.format) if args.graph_only else run_one(corpus, out, args.workers or None,
-                                                                                  args.format)
+        m = (run_graph_only(size, out, args.format, args.views) if args.graph_only else
+             run_one(corpus, out, args.workers or None, args.format, args.views))
         print(json.dumps(m))
         return 0
 
@@ -235,6 +272,15 @@ def main(argv=None) -> int:
     root = args.keep or Path(tempfile.mkdtemp(prefix="gwr-scale-"))
     print(f"# gwr-kg scale benchmark: {'graph + write only' if args.graph_only else 'kg build'}, "
           f"workers={workers}, cpus={os.cpu_count()}, python {sys.version.split()[0]}", flush=True)
+    if not args.no_ratio:
+        done = subprocess.run([sys.executable, __file__, "--ratio-only"], capture_output=True, text=True)
+        if done.returncode == 0:
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"# extraction {r['extract_mb_s']:.3f} MB/s per core, jieba.lcut {r['jieba_mb_s']:.3f} MB/s on the "
+                  f"same text: ratio {r['ratio']:.2f}", flush=True)
+        else:
+            print(f"# extraction ratio failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
+    print(f"# views {'on' if args.views else 'off'}; formats {args.format}", flush=True)
     print(HEADER, flush=True)
     started = time.perf_counter()
     seconds_per_report = 0.0
@@ -253,7 +299,8 @@ def main(argv=None) -> int:
             else:
                 text_bytes = make_corpus(corpus, size)
             cmd = [sys.executable, __file__, "--one", str(corpus), str(out), str(size), "--workers", str(workers),
-                   "--format", args.format] + (["--graph-only"] if args.graph_only else [])
+                   "--format", args.format] + (["--graph-only"] if args.graph_only else []) + \
+                (["--views"] if args.views else [])
             done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode != 0:
                 print(f"{size:>8,}  failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}", flush=True)

@@ -53,6 +53,7 @@ class BuildResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: extract, graph, write
     cache: str = ""  # what the extraction cache did, e.g. "cache: 9999 reused, 1 extracted"
+    notes: list[str] = field(default_factory=list)  # what the build chose to do (e.g. an overview graph.html)
 
     @property
     def ok(self) -> bool:
@@ -69,6 +70,7 @@ class BuildResult:
         if self.cache:
             lines.append(self.cache)
         lines += [f"wrote {printable(p)}" for p in self.outputs]
+        lines += [f"note: {printable(n)}" for n in self.notes]
         lines += [f"warning: {printable(w)}" for w in self.warnings]
         lines += [f"FAILED {f}" for f in self.failures]
         if self.failures:
@@ -326,7 +328,8 @@ def class_counts(graph) -> dict[str, int]:
 
 
 def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, formats: Sequence[str] = ("ttl",),
-                  views: bool = True, warnings: Optional[list[str]] = None, failures: Sequence = ()) -> list[Path]:
+                  views: bool = True, warnings: Optional[list[str]] = None, failures: Sequence = (),
+                  notes: Optional[list[str]] = None) -> list[Path]:
     """Write the graph in each format and draw its views, then swap them in as a whole.
 
     Everything is written into a staging folder beside ``out_dir`` (``.NAME.staging-PID-…``), and the
@@ -355,7 +358,17 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
             from kg.views.site import write_site_pages  # views/<district>.html and index.html
 
             g = to_networkx(graph)  # built once for every page
-            staged.append(VIEWS.get("pyvis")(graph, staging / "graph.html", title="gwr-kg", g=g))
+            from kg.views.layout import wants_overview
+
+            if wants_overview(g):  # too large to draw on one page: graph.html links the district pages
+                from kg.views.pyvis_view import write_overview
+
+                staged.append(write_overview(graph, staging / "graph.html", title="gwr-kg", g=g))
+                if notes is not None:
+                    notes.append(f"graph.html: an overview linking the {_count_districts(g)} district pages "
+                                 f"(views/); the whole graph ({g.number_of_nodes():,} nodes) is too large for one page")
+            else:
+                staged.append(VIEWS.get("pyvis")(graph, staging / "graph.html", title="gwr-kg", g=g))
             staged += write_site_pages(graph, staging, title="gwr-kg", failures=failures, g=g)
         names = [Path(path).relative_to(staging) for path in staged]
         (staging / MANIFEST).write_text(json.dumps({"written": sorted(n.as_posix() for n in names)}, indent=1)
@@ -366,6 +379,10 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
     finally:
         if staging.exists():  # not swapped in (an error): only this build's files are in it
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _count_districts(g) -> int:
+    return sum(1 for _, d in g.nodes(data=True) if d.get("cls") == "District")
 
 
 def _umask() -> int:
@@ -549,7 +566,8 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
         mark = time.perf_counter()
         try:
             result.outputs = _without_gc(write_outputs, graph, result.reports, Path(out_dir), formats=formats,
-                                         views=views, warnings=result.warnings, failures=result.failures)
+                                         views=views, warnings=result.warnings, failures=result.failures,
+                                         notes=result.notes)
         except OSError as exc:  # staged beside it and swapped in at once: the previous output is as it was
             raise BuildError(f"cannot write to {printable(out_dir)}: {printable(exc.strerror or exc)} "
                              f"({printable(getattr(exc, 'filename', None) or out_dir)}); the previous output is "

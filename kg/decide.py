@@ -122,7 +122,8 @@ def decide(relation: str, facts: Sequence[Any], doc: Any, context: Any, model: O
             _warn_once(relation)
             return facts
     sections = sentence_sections(doc)
-    text = doc.text
+    kept = doc.user_data.get("gwr_tokens") if hasattr(doc, "user_data") else None
+    text = kept[0] if kept else doc.text  # the tokenizer keeps the text (Doc.text joins every token)
     return [f for f in facts if model.score(features(relation, f, sections, context, tagged, text)) >= model.threshold]
 
 
@@ -179,32 +180,51 @@ def _trigger_words(relation: str) -> tuple[str, ...]:
 _QUOTES = re.compile(r"[“”\"'‘’《》「」]")
 
 
+_HEAD_CLASSES = ("facility", "work", "enterprise", "place", "unit", "generic")
+
+
+@lru_cache(maxsize=8)
+def _name_matchers(classes_key: tuple) -> tuple:
+    """The word classes made into C-speed tests once (same answers as scanning the word lists):
+    endswith/startswith tuples, and one alternation regex for words inside and for counts."""
+    classes = dict(classes_key)
+    heads = tuple((cls, tuple(classes[f"head.{cls}"])) for cls in _HEAD_CLASSES)
+    clause = tuple(classes["inside.clause"])
+    clause_re = re.compile("|".join(re.escape(w) for w in sorted(clause, key=len, reverse=True))) if clause else None
+    numerals = "".join(classes["inside.numeral"])
+    measures = classes["inside.measure"]
+    count_re = (re.compile(r"(?:\d|[" + re.escape(numerals) + r"])(?:"
+                           + "|".join(re.escape(m) for m in sorted(measures, key=len, reverse=True)) + ")")
+                if measures else None)
+    return heads, clause, clause_re, count_re
+
+
 def name_features(name: str, prefix: str) -> dict[str, float]:
     """What a candidate name looks like: head class, length, digits, counts, clause words inside."""
-    classes = word_classes()
+    heads, clause, clause_re, count_re = _name_matchers(tuple(sorted(word_classes().items())))
     name = _QUOTES.sub("", name or "")
     f: dict[str, float] = {}
     n = len(name)
     for lo, hi in ((0, 3), (4, 5), (6, 8), (9, 12), (13, 18), (19, 10_000)):
         if lo <= n <= hi:
             f[f"{prefix}len:{lo}-{hi}"] = 1.0
-    for cls in ("facility", "work", "enterprise", "place", "unit", "generic"):
-        if any(name.endswith(w) for w in classes[f"head.{cls}"]):
+    any_head = False
+    for cls, words in heads:
+        if words and name.endswith(words):
             f[f"{prefix}head:{cls}"] = 1.0
-    if not any(k.startswith(f"{prefix}head:") for k in f):
+            any_head = True
+    if not any_head:
         f[f"{prefix}head:none"] = 1.0
     inside = name[1:-1]
-    if any(w in inside for w in classes["inside.clause"]):
+    if clause_re is not None and (clause_re.search(inside) or "" in clause):
         f[f"{prefix}clause_word"] = 1.0
-    if any(name.startswith(w) for w in classes["inside.clause"]):
+    if clause and name.startswith(clause):
         f[f"{prefix}starts_clause_word"] = 1.0
     if re.search(r"\d", name):
         f[f"{prefix}digit"] = 1.0
     if re.search(r"[A-Za-z]", name):
         f[f"{prefix}latin"] = 1.0
-    numerals = "".join(classes["inside.numeral"])
-    measures = classes["inside.measure"]
-    if any(re.search(r"(?:\d|[" + re.escape(numerals) + r"])" + re.escape(m), name) for m in measures):
+    if count_re is not None and count_re.search(name):
         f[f"{prefix}count"] = 1.0
     return f
 

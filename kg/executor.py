@@ -88,22 +88,33 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Below this many items a :class:`ProcessExecutor` runs them in this process: starting workers costs
+#: each of them spaCy's import and the pipeline's set-up (about 1.5 s on the development machine), more
+#: than a few reports take to extract (about 0.1 s each).
+SERIAL_BELOW = 16
+
+
 class ProcessExecutor(_Base):
     """A pool of ``workers`` local processes; items are sent in chunks, results come back in order.
 
     At most ``window`` chunks are in flight, so a corpus of any size is never queued (or its results
-    held) all at once.
+    held) all at once. Workers start lazily: only when ``map`` meets at least ``serial_below`` items
+    (default :data:`SERIAL_BELOW`); fewer run in this process. :meth:`close` stops the workers and the
+    helper processes multiprocessing started for them (forkserver, resource tracker), so no process
+    outlives the build.
     """
 
     name = "processes"
 
     def __init__(self, workers: Optional[int] = None, *, chunksize: int = 1, window: Optional[int] = None,
-                 start_method: Optional[str] = None):
+                 start_method: Optional[str] = None, serial_below: Optional[int] = None):
         self.workers = workers or default_workers()
         self.chunksize = max(1, chunksize)
         self.window = window or 4 * self.workers
         self.start_method = start_method
+        self.serial_below = serial_below
         self._pool = None
+        self._method = None
 
     def _get_pool(self):
         if self._pool is None:
@@ -116,6 +127,7 @@ class ProcessExecutor(_Base):
             # build(workers=N) needs the ``if __name__ == "__main__":`` guard.
             method = self.start_method or ("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
                                            else "spawn")
+            self._method = method
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["kg.build", "kg.nlp"])
@@ -125,9 +137,17 @@ class ProcessExecutor(_Base):
     def map(self, func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         from concurrent.futures.process import BrokenProcessPool
 
+        items = iter(items)
+        limit = SERIAL_BELOW if self.serial_below is None else self.serial_below
+        head = [item for _, item in zip(range(limit), items)]
+        if len(head) < limit:  # a small job: workers would cost more than they save
+            for item in head:
+                self.tasks += 1
+                yield func(item)
+            return
         pool = self._get_pool()
         pending: deque = deque()
-        chunks = _chunks(items, self.chunksize)
+        chunks = _chunks(_chain(head, items), self.chunksize)
         try:
             for chunk in chunks:
                 self.tasks += len(chunk)
@@ -146,6 +166,36 @@ class ProcessExecutor(_Base):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            _stop_helpers(self._method)
+
+
+def _stop_helpers(method: Optional[str]) -> None:
+    """Stop the forkserver and the resource tracker that multiprocessing started for a pool; they
+    otherwise live as long as this process (a ``kg build`` called from a long-running program, a test
+    session). The next pool starts them again. Private multiprocessing API, hence the guards."""
+    if method == "forkserver":
+        from multiprocessing import forkserver
+
+        server = getattr(forkserver, "_forkserver", None)
+        if server is not None and hasattr(server, "_stop"):
+            try:
+                server._stop()
+            except Exception:  # pragma: no cover - best effort
+                pass
+    if method in ("forkserver", "spawn"):
+        from multiprocessing import resource_tracker
+
+        tracker = getattr(resource_tracker, "_resource_tracker", None)
+        if tracker is not None and hasattr(tracker, "_stop"):
+            try:
+                tracker._stop()
+            except Exception:  # pragma: no cover
+                pass
+
+
+def _chain(head: list, rest: Iterator[Any]) -> Iterator[Any]:
+    yield from head
+    yield from rest
 
 
 class DaskExecutor(_Base):

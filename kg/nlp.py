@@ -69,13 +69,83 @@ def sentence_starts(words: list[str]) -> list[bool]:
     return flags
 
 
+_TOKENS = "gwr_tokens"
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """What ``spacy.util.get_words_and_spaces`` makes of jieba's words (whitespace runs become tokens, one
+    space after a word becomes its trailing whitespace), in one pass: jieba's words, joined, are the text
+    (else spaCy's own alignment runs)."""
+    if "".join(words) != text:
+        from spacy.util import get_words_and_spaces
+
+        return get_words_and_spaces(words, text)
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    pos = off = 0
+    n = len(text)
+    for word in words:
+        start, off = off, off + len(word)
+        if word.isspace() or start < pos:  # whitespace, or the space already taken by the previous word
+            continue
+        if start > pos:
+            out_words.append(text[pos:start])
+            out_spaces.append(False)
+        out_words.append(word)
+        out_spaces.append(False)
+        pos = off
+        if pos < n and text[pos] == " ":
+            out_spaces[-1] = True
+            pos += 1
+    if pos < n:
+        out_words.append(text[pos:])
+        out_spaces.append(False)
+    return out_words, out_spaces
+
+
+def _tokens(doc: Doc) -> tuple[str, list[str], list[bool], list[bool]]:
+    """(text, token texts, trailing spaces, sentence starts) of a Doc: kept by :class:`SentenceTokenizer`,
+    else read from the Doc."""
+    kept = doc.user_data.get(_TOKENS)
+    if kept is not None:
+        return kept
+    words = [t.text for t in doc]
+    return doc.text, words, [bool(t.whitespace_) for t in doc], [bool(t.is_sent_start) for t in doc]
+
+
+class SentenceTokenizer:
+    """spaCy's jieba tokenizer, giving the Doc its sentence starts (:func:`sentence_starts`) as it is made:
+    one Doc per report. (A sentence component that set ``token.is_sent_start`` token by token made spaCy
+    rescan the document each time, quadratic in the report's length; rebuilding the Doc with the flags
+    cost a second Doc per report.)"""
+
+    def __init__(self, inner):
+        self.inner = inner  # spacy.lang.zh.ChineseTokenizer with segmenter "jieba"
+        self.vocab = inner.vocab
+
+    def __call__(self, text: str) -> Doc:
+        words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
+        words, spaces = words_and_spaces(words, text)
+        starts = sentence_starts(words)
+        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+        # the token texts, kept so that later components need not make a Token object per token
+        doc.user_data[_TOKENS] = (text, words, spaces, starts)
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):  # serialization and settings: the wrapped tokenizer's
+        return getattr(self.inner, name)
+
+
 @Language.component("gwr_sentences")
 def gwr_sentences(doc: Doc) -> Doc:
-    """Sentence boundaries (see :func:`sentence_starts`).
-
-    The flags are given to a new Doc in one go: setting ``token.is_sent_start`` token by token makes
-    spaCy rescan the document each time, which made this step quadratic in the report's length.
-    """
+    """Sentence boundaries (see :func:`sentence_starts`). A Doc from :class:`SentenceTokenizer` has them
+    already and passes through; any other Doc is rebuilt once with all the flags at once."""
+    if doc.has_annotation("SENT_START"):
+        return doc
     words = [t.text for t in doc]
     return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc], sent_starts=sentence_starts(words))
 
@@ -83,13 +153,26 @@ def gwr_sentences(doc: Doc) -> Doc:
 @Language.component("gwr_sections")
 def gwr_sections(doc: Doc) -> Doc:
     """Mark each sentence with the report part it belongs to and find the review and plan years."""
-    spans = list(doc.sents)
-    structure = mark_sections((sent.text, sent.start_char) for sent in spans)
+    text, words, spaces, starts = _tokens(doc)
+    spans = []  # (first token, end token, start char, end char) of each sentence, as doc.sents gives them
+    char = 0
+    first = first_char = 0
+    last_end = 0
+    for i, word in enumerate(words):
+        if starts[i] and i > 0:
+            spans.append((first, i, first_char, last_end))
+            first, first_char = i, char
+        last_end = char + len(word)
+        char = last_end + (1 if spaces[i] else 0)
+    if words:
+        spans.append((first, len(words), first_char, last_end))
+    structure = mark_sections((text[a:b], a) for _, _, a, b in spans)
     by_start = {s.start: s for s in structure.sentences}
-    for sent in spans:
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        marked = by_start.get(start)
+    for i0, i1, a, b in spans:
+        sent_text = text[a:b]
+        marked = by_start.get(a + (len(sent_text) - len(sent_text.lstrip())))
         if marked is not None:
+            sent = Span(doc, i0, i1)
             sent._.section = marked.section
             sent._.heading = marked.heading
     doc._.gwr_sentences = structure.sentences
@@ -152,8 +235,9 @@ class TriggerMatcher:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
+        words = _tokens(doc)[1]
         doc.spans["gwr_triggers"] = [
-            Span(doc, token.i, token.i + 1, label=label) for token in doc for label in self.labels(token.text)
+            Span(doc, i, i + 1, label=label) for i, word in enumerate(words) for label in self.labels(word)
         ]
         return doc
 
@@ -251,6 +335,7 @@ def _build_nlp(relations: tuple[str, ...], _lexicon_dirs: tuple) -> Language:
             if len(word) > 1:
                 jieba.add_word(word)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer = SentenceTokenizer(nlp.tokenizer)
     nlp.add_pipe("gwr_sentences")
     nlp.add_pipe("gwr_sections")
     nlp.add_pipe("gwr_triggers")

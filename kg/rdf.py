@@ -319,8 +319,35 @@ def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
+def canonical_decimal(value) -> str:
+    """The canonical lexical form of an xsd:decimal (XML Schema 1.0): no exponent, no leading zeros and
+    no trailing zeros, but at least one digit on each side of the point (6 → ``6.0``, 6.50 → ``6.5``,
+    3E+7 → ``30000000.0``, -0 → ``0.0``). It is also the form Turtle writes bare, so graph.ttl, graph.nt
+    and every other format carry the same lexical form of the same literal."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not d.is_finite():
+        raise ValueError(f"not a decimal: {value!r}")
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0")
+        if text.endswith("."):
+            text += "0"
+    else:
+        text += ".0"
+    if text.startswith("-"):
+        body = text[1:].lstrip("0") or "0"
+        text = "-" + ("0" + body if body.startswith(".") else body)
+        if text.strip("-0.") == "":
+            text = "0.0"
+    else:
+        body = text.lstrip("0")
+        text = "0" + body if body.startswith(".") else body
+    return text
+
+
 def decimal(value: Decimal) -> Literal:
-    return Literal(value, datatype=XSD.decimal)
+    """An xsd:decimal literal in canonical lexical form (:func:`canonical_decimal`)."""
+    return Literal(canonical_decimal(value), datatype=XSD.decimal)
 
 
 def integer(value: int) -> Literal:

@@ -168,3 +168,82 @@ def _ring_radius(n_leaves: int) -> float:
         if left <= 0:
             return r
         r += LEAF_GAP * 1.4
+
+
+# --- large graphs: a cheap skeleton ----------------------------------------------------------------
+
+#: Above this many nodes the whole-graph page is laid out from a skeleton (:func:`skeleton_layout`): each
+#: district laid out alone, the districts placed on a grid; below it, :func:`layout` of the whole graph.
+SKELETON_ABOVE = 1500
+#: Above this many districts (or nodes) ``graph.html`` is an overview linking the district pages: a
+#: drawing of the whole graph is a grey disc at the zoom that shows it, and too heavy for a browser.
+OVERVIEW_DISTRICTS = 150
+OVERVIEW_NODES = 30_000
+
+
+def wants_overview(g) -> bool:
+    """True when ``graph.html`` should be the overview page, not a drawing of ``g``."""
+    districts = sum(1 for _, d in g.nodes(data=True) if d.get("cls") == "District")
+    return districts > OVERVIEW_DISTRICTS or g.number_of_nodes() > OVERVIEW_NODES
+
+
+def home_district(node: str, data: dict) -> str:
+    """The district whose block a node is drawn in: a district's own, else the first of its districts
+    by IRI ("" for nodes of no district)."""
+    if data.get("cls") == "District":
+        return node
+    districts = data.get("districts") or ()
+    return min(districts) if districts else ""
+
+
+def skeleton_layout(g, *, seed: int = 7, labelled: dict[str, str] | None = None,
+                    sizes: dict[str, float] | None = None, fixed: frozenset = frozenset()) -> dict[str, tuple[int, int]]:
+    """node → (x, y) like :func:`layout`, in time linear in the graph: each district's nodes (a node
+    several districts mention goes with the first) are laid out alone by :func:`layout` (as on its
+    district page), and the district blocks are placed on rows in the order of their province, city and
+    name (the district-level skeleton: neighbours in the administrative tree are drawn side by side).
+    Edges between blocks (a shared province, city or award) are drawn across."""
+    labelled = labelled or {}
+    sizes = sizes or {}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node, data in g.nodes(data=True):
+        groups[home_district(node, data)].append(node)
+
+    def order(key: str) -> tuple:
+        if not key or key not in g:
+            return ("", "", "", key)
+        parents = {g.nodes[n].get("cls"): g.nodes[n].get("label", n)
+                   for n in sorted(set(g.successors(key)) | set(g.predecessors(key))) if n in g} if g.is_directed() \
+            else {g.nodes[n].get("cls"): g.nodes[n].get("label", n) for n in sorted(g.neighbors(key))}
+        return (parents.get("Province", ""), parents.get("City", ""), g.nodes[key].get("label", key), key)
+
+    blocks = []
+    for key in sorted(groups, key=order):
+        nodes = sorted(groups[key])
+        sub = g.subgraph(nodes)
+        pos = layout(sub, seed=seed, labelled={n: labelled[n] for n in nodes if n in labelled},
+                     sizes={n: sizes[n] for n in nodes if n in sizes}, fixed=frozenset(n for n in nodes if n in fixed))
+        xs = [x for x, _ in pos.values()] or [0]
+        ys = [y for _, y in pos.values()] or [0]
+        label_room = max((label_width(labelled[n]) for n in nodes if n in labelled), default=0.0)
+        width = max(xs) - min(xs) + label_room + SPACING
+        height = max(ys) - min(ys) + 2 * LABEL_LINE + SPACING
+        blocks.append((pos, min(xs), min(ys), width, height))
+
+    # shelf packing: rows about as wide as the drawing is tall
+    area = sum(w * h for _, _, _, w, h in blocks)
+    row_width = max([math.sqrt(area) * 1.2] + [w for _, _, _, w, _ in blocks])
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for pos, x0, y0, width, height in blocks:
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for node, (px, py) in pos.items():
+            out[node] = (x + (px - x0) + SPACING / 2, y + (py - y0) + SPACING / 2)
+        x += width
+        row_height = max(row_height, height)
+    if out:
+        xs, ys = [p[0] for p in out.values()], [p[1] for p in out.values()]
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        out = {k: (px - cx, py - cy) for k, (px, py) in out.items()}
+    return {k: (int(round(px)), int(round(py))) for k, (px, py) in sorted(out.items())}

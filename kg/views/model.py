@@ -90,6 +90,14 @@ def format_yuan(value) -> str:
     return f"{_trim(v)}元"
 
 
+def _shown_literal(o) -> str:
+    """A literal as a page shows it: an xsd:decimal without the ``.0`` its canonical form ends with."""
+    text = str(o)
+    if str(o.datatype or "").endswith("#decimal") and text.endswith(".0"):
+        return text[:-2]
+    return text
+
+
 def _trim(v: Decimal) -> str:
     text = f"{v.quantize(Decimal('0.01')):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -197,7 +205,7 @@ def to_networkx(graph):
             if shown is None:
                 continue
             if isinstance(o, Literal):
-                value = format_yuan(o) if name == "amountInYuan" else str(o)
+                value = format_yuan(o) if name == "amountInYuan" else _shown_literal(o)
             elif isinstance(o, URIRef) and str(o).startswith(gwr) and o not in classes:
                 value = VALUE_LABELS.get(local_name(str(o)), local_name(str(o)))
             else:
@@ -243,8 +251,32 @@ def _spread_reports(g, reports: Reports) -> None:
             g.nodes[o]["reports"] |= g.nodes[s]["reports"]
 
 
+_MEMBERS: "weakref.WeakKeyDictionary" = None  # type: ignore[assignment]
+
+
 def members(g, *, district: str | None = None, report: str | None = None) -> list[str]:
-    """Nodes of ``g`` that a district's (or a report's) reports mention."""
+    """Nodes of ``g`` that a district's (or a report's) reports mention (in ``g``'s node order).
+
+    The nodes of every district and report are indexed in one pass over ``g`` the first time (and again
+    when ``g`` has gained or lost nodes): a page per district asked the whole graph each time, which made the
+    district pages quadratic in the corpus."""
+    global _MEMBERS
+    import weakref
+
+    if _MEMBERS is None:
+        _MEMBERS = weakref.WeakKeyDictionary()
+    size = g.number_of_nodes()  # (number_of_edges() walks every node of a multigraph)
+    cached = _MEMBERS.get(g)
+    if cached is None or cached[0] != size:
+        by_district: dict[str, list[str]] = {}
+        by_report: dict[str, list[str]] = {}
+        for n, d in g.nodes(data=True):
+            for x in d["districts"]:
+                by_district.setdefault(x, []).append(n)
+            for x in d["reports"]:
+                by_report.setdefault(x, []).append(n)
+        cached = _MEMBERS[g] = (size, by_district, by_report)
+    _, by_district, by_report = cached
     if report is not None:
-        return [n for n, d in g.nodes(data=True) if report in d["reports"]]
-    return [n for n, d in g.nodes(data=True) if district in d["districts"]]
+        return list(by_report.get(report, ()))
+    return list(by_district.get(district, ()))

@@ -100,15 +100,25 @@ def _vis_assets() -> tuple[str, str]:
     return js, css
 
 
+class _PageStyles:
+    """class → style for one page: the registered relations' styles are gathered once, not per node."""
+
+    def __init__(self):
+        self.styles = all_class_styles()
+
+    def __call__(self, cls: str):
+        return self.styles.get(cls) or class_style(cls)
+
+
 def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
 
 
-def node_text(g, node: str) -> str:
+def node_text(g, node: str, style=class_style) -> str:
     """The plain-text tooltip of a node: class and name, facts, districts, reports, evidence."""
     data = g.nodes[node]
     reports = g.graph.get("reports")
-    zh = class_style(data["cls"])[2]
+    zh = style(data["cls"])[2]
     lines = [f"{zh} · {data['label']}"]
     lines += [f"{name}：{value}" for name, value in data["facts"]]
     if data.get("districts"):
@@ -136,11 +146,11 @@ def _source(reports, ev) -> str:
     return f"{name}，述及 {ev.year} 年" if ev.year else name
 
 
-def hover_text(g, node: str) -> str:
+def hover_text(g, node: str, style=class_style) -> str:
     """The short hover tooltip of a node: class and name, a few facts, districts; evidence is in the
     details panel (a click)."""
     data = g.nodes[node]
-    zh = class_style(data["cls"])[2]
+    zh = style(data["cls"])[2]
     lines = [f"{zh} · {data['label']}"]
     facts = [f"{name}：{value}" for name, value in data["facts"] if name != "别名"]
     if facts:
@@ -168,14 +178,15 @@ def page_data(g) -> dict:
     """Everything the page's script needs, as JSON-ready data (node ids are indices, sorted by IRI)."""
     from pyvis.network import Network
 
-    from kg.views.layout import layout
+    from kg.views.layout import SKELETON_ABOVE, layout, skeleton_layout
 
     nodes = sorted(g.nodes())
     index = {n: i for i, n in enumerate(nodes)}
     degree = dict(g.degree())
     size = {n: round(8 + 5 * math.sqrt(min(degree.get(n, 0), 100)), 1) for n in nodes}
     rank = label_ranks(g)
-    pos = layout(g, labelled={n: _short(g.nodes[n]["label"]) for n in nodes if rank[n] < RANK_OTHER},
+    # a large graph from its skeleton: districts laid out alone, then placed (linear, not quadratic)
+    pos = (skeleton_layout if len(nodes) > SKELETON_ABOVE else layout)(g, labelled={n: _short(g.nodes[n]["label"]) for n in nodes if rank[n] < RANK_OTHER},
                  sizes=size, fixed=frozenset(n for n in nodes if rank[n] == RANK_DISTRICT))
     reports = g.graph.get("reports")
     labels = g.graph.get("district_labels", {})
@@ -192,16 +203,17 @@ def page_data(g) -> dict:
     big = len(nodes) > 800
     net = Network(directed=True, cdn_resources="in_line")
     meta = []
+    style = _PageStyles()
     for node in nodes:
         data = g.nodes[node]
-        color, shape, _ = class_style(data["cls"])
+        color, shape, _ = style(data["cls"])
         x, y = pos[node]
         # labels are drawn by assets/view.js (screen-sized, without overlaps), not by vis-network
         net.add_node(index[node], label=_short(data["label"]), shape=shape, color=color, size=size[node],
                      x=x, y=y, font={"size": 0})
         alt = [v for k, v in data["facts"] if k == "别名"]
-        meta.append({"c": data["cls"], "s": " ".join([data["label"], *alt]).lower(), "t": node_text(g, node),
-                     "h": hover_text(g, node), "p": rank[node],
+        meta.append({"c": data["cls"], "s": " ".join([data["label"], *alt]).lower(), "t": node_text(g, node, style),
+                     "h": hover_text(g, node, style), "p": rank[node],
                      "d": [d_index[d] for d in data.get("districts", ()) if d in d_index],
                      "r": [r_index[r] for r in data.get("reports", ())]})
     edges = sorted(g.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
@@ -214,7 +226,7 @@ def page_data(g) -> dict:
     for node in nodes:
         counts[g.nodes[node]["cls"]] = counts.get(g.nodes[node]["cls"], 0) + 1
     order = list(all_class_styles())
-    classes = [[c, class_style(c)[2], class_style(c)[0], class_style(c)[1], counts[c]]
+    classes = [[c, style(c)[2], style(c)[0], style(c)[1], counts[c]]
                for c in sorted(counts, key=lambda c: (order.index(c) if c in order else len(order), c))]
     options = {
         "autoResize": True,
@@ -284,3 +296,61 @@ def write_view(graph, path: Path, *, title: str = "gwr-kg", home: Optional[str] 
     """Draw the RDF ``graph`` (or ``g``, its :func:`to_networkx` graph when the caller has it) to a
     self-contained, offline HTML page at ``path``."""
     return write_nx_view(g if g is not None else to_networkx(graph), path, title=title, home=home)
+
+
+OVERVIEW_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="gwr-kg">
+<title>{{ title }}</title>
+<style>
+body { font-family: {{ font }}; margin: 1.5em; color: #222; }
+.note { color: #555; }
+ul.districts { columns: 16em; padding-left: 1.2em; }
+ul.districts li { break-inside: avoid; margin: 0.15em 0; }
+.n { color: #777; font-size: 0.9em; }
+</style>
+</head>
+<body>
+<h1>{{ title }}</h1>
+<p class="note">{{ n_nodes }} 个节点 nodes · {{ n_edges }} 条关系 edges · {{ districts|length }} 个区县 districts.
+整图太大，无法在一页中阅读：请打开各区县的页面。
+The whole graph is too large to read on one page (more than {{ limit }}): open a district's page.
+<a href="{{ home }}">← 总览 Overview</a></p>
+<ul class="districts">
+{% for label, href, nodes, edges in districts %}<li><a href="{{ href }}">{{ label }}</a> <span class="n">{{ nodes }} · {{ edges }}</span></li>
+{% endfor %}</ul>
+</body>
+</html>
+"""
+
+
+def write_overview(graph, path: Path, *, title: str = "gwr-kg", home: str = "index.html", g=None) -> Path:
+    """``graph.html`` for a graph too large to draw on one page: its size and a link to each district's
+    page (``views/<district>.html``, written by kg.views.site), sorted by district name."""
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from kg.views.layout import OVERVIEW_DISTRICTS, OVERVIEW_NODES
+    from kg.views.site import district_file_key
+
+    g = g if g is not None else to_networkx(graph)
+    counts: dict[str, list[int]] = {}
+    for node, data in g.nodes(data=True):
+        for d in data.get("districts", ()):
+            counts.setdefault(d, [0, 0])[0] += 1
+    for s, o in g.edges():
+        for d in set(g.nodes[s].get("districts", ())) & set(g.nodes[o].get("districts", ())):
+            counts.setdefault(d, [0, 0])[1] += 1
+    districts = sorted(((g.nodes[d]["label"], f"views/{district_file_key(graph, d)}.html", *counts.get(d, [0, 0]))
+                        for d, data in g.nodes(data=True) if data["cls"] == "District"), key=lambda r: (r[0], r[1]))
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    page = env.from_string(OVERVIEW_PAGE).render(
+        title=title, csp=Markup(CSP), font=Markup(FONT_FACE), home=home, districts=districts,
+        n_nodes=g.number_of_nodes(), n_edges=g.number_of_edges(),
+        limit=f"{OVERVIEW_DISTRICTS} districts or {OVERVIEW_NODES:,} nodes")
+    write_text_atomic(Path(path), page)
+    return Path(path)
