@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from proc_helpers import kill_when_ready
+
 import readers_fixtures as rf
 from kg.build import BuildError, build
 from kg.cli import main
@@ -275,18 +277,10 @@ def test_atomic_write_killed_midway_keeps_the_old_file_and_its_leftover_is_swept
             "with atomic_open(sys.argv[1]) as fh:\n"
             "    fh.write('half of the new content' * 1000); fh.flush()\n"
             "    print('writing', flush=True); time.sleep(60)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert proc.stdout.readline().strip() == "writing"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
+    pid = kill_when_ready([sys.executable, "-c", code, str(target)], "writing", cwd=ROOT)
     assert target.read_text(encoding="utf-8") == "old content\n"
     leftovers = temp_files(target)
-    assert len(leftovers) == 1 and leftovers[0].name.startswith(f".graph.ttl.{proc.pid}.")
+    assert len(leftovers) == 1 and leftovers[0].name.startswith(f".graph.ttl.{pid}.")
     write_text_atomic(target, "new content\n")  # the next write of the target sweeps the dead writer's file
     assert target.read_text(encoding="utf-8") == "new content\n"
     assert temp_files(target) == []

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+
+from proc_helpers import kill_when_ready
 
 import readers_fixtures as rf
 from kg.build import BuildError, build
@@ -373,16 +374,8 @@ def test_leftovers_of_killed_builds_are_swept(tmp_path):
     (out / ".staging-oldstyle").mkdir()  # what earlier versions left inside the folder
     code = ("import os, sys, time\nd = sys.argv[1] + f'/.out.staging-{os.getpid()}-x'\nos.mkdir(d)\n"
             "open(d + '/graph.ttl', 'w').write('half')\nprint('ready', flush=True)\ntime.sleep(60)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-    assert (tmp_path / f".out.staging-{proc.pid}-x").is_dir()
+    pid = kill_when_ready([sys.executable, "-c", code, str(tmp_path)], "ready")
+    assert (tmp_path / f".out.staging-{pid}-x").is_dir()
     assert build([corpus], out, progress=False, workers=1).ok
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert not (out / ".staging-oldstyle").exists()
