@@ -929,6 +929,9 @@ def evaluate_sets(names: Sequence[str], root: Union[str, Path] = ".", *, workers
             continue
         with tempfile.TemporaryDirectory(prefix=f"kg-eval-{name}-") as tmp:
             result = build([reports], Path(tmp), views=False, cache=False, workers=workers, progress=progress)
+            if not result.reports:
+                out[name] = f"skipped: no report of {reports} could be built ({len(result.failures)} failed)"
+                continue
             out[name] = evaluate(gold, Path(tmp) / "graph.ttl")
     return out
 
