@@ -83,7 +83,20 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
 
 
 def normalize(text: str) -> str:
-    """Return the normalized form of a report's text (idempotent: normalize(normalize(t)) == normalize(t))."""
+    """Return the normalized form of a report's text (idempotent: normalize(normalize(t)) == normalize(t)).
+
+    One pass can create what another pass rewrites (a line joined to its neighbour puts an ASCII mark
+    between Chinese characters; NFKC turns the full-width comma after a 十 read as + back into ASCII), so
+    the pass is repeated until the text no longer changes (twice, rarely three times)."""
+    for _ in range(4):
+        again = _normalize_once(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _normalize_once(text: str) -> str:
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     # Every other line or paragraph separator is a line break too.
     text = re.sub("[\u2028\u2029\x0b\x0c\x1c-\x1e\x85]", "\n", text)
