@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 LEXICON_ENV = "GWR_KG_LEXICON"
 PACKAGE = "kg.lexicons"
@@ -135,6 +135,19 @@ def _load(name: str, dirs: tuple[Path, ...]) -> Lexicon:
 def load(name: str) -> Lexicon:
     """The lexicon ``name``: the user's copy if a lexicon folder holds one, else the package's."""
     return _load(name, user_dirs())
+
+
+_COMPILED: dict[tuple, Any] = {}
+
+
+def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
+    """``build()`` — a module's patterns compiled from lexicons — made once per set of lexicon files in
+    effect for ``lexicon_names`` (so ``--lexicon`` folders get their own), and reused after that."""
+    key = (build, tuple(load(name).source for name in lexicon_names))
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = build()
+    return found
 
 
 def names() -> list[str]:

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Optional
 
-from kg.lexicon import load
+from kg.lexicon import compiled, load
 
 SECTION_REVIEW = "review"
 SECTION_PLAN = "plan"
@@ -99,8 +98,7 @@ class _Rules:
     sentence_plan: re.Pattern
 
 
-@lru_cache(maxsize=4)
-def _rules(_lexicon_key: object = None) -> _Rules:
+def _rules() -> _Rules:
     lex = load("structure")
     cues = lex.alt("heading.review", "heading.plan", "heading.either", "heading.other")
     time = rf"(?:{_YEAR.pattern}|{lex.alt('heading.time')}|“?十[一二三四五六七八九]五”?)"
@@ -132,7 +130,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
 
 
 def rules() -> _Rules:
-    return _rules(load("structure").source)
+    return compiled(_rules, "structure")
 
 
 def classify_heading(title: str, seen_review: bool = False) -> str:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar, Optional
 
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, split_list
-from kg.lexicon import load
+from kg.lexicon import compiled, load
 from kg.model import AwardMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
 
@@ -61,8 +60,7 @@ class _Rules:
     not_product: re.Pattern
 
 
-@lru_cache(maxsize=4)
-def _rules(_lexicon_key: object = None) -> _Rules:
+def _rules() -> _Rules:
     lex = load("awards")
     t = "trigger."
     trigger = re.compile(
@@ -115,7 +113,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
 
 def rules() -> _Rules:
     """The award rules compiled from the lexicon in effect (cached per lexicon file)."""
-    return _rules(load("awards").source)
+    return compiled(_rules, "awards")
 
 
 def recipient_type(name: str, award: str) -> str:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import ClassVar, Optional
 
 from kg.amounts import MONEY, NUMBER, UNIT_FACTOR as _UNIT, find_money, normalize_decimal, parse_number
 from kg.extract.base import Context, evidence
-from kg.lexicon import load
+from kg.lexicon import compiled, load
 from kg.model import IndicatorMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
 from kg.structure import plan_period_end
@@ -47,8 +46,7 @@ class _Rules:
     not_district: re.Pattern
 
 
-@lru_cache(maxsize=4)
-def _compile(_source: str) -> _Rules:
+def _compile() -> _Rules:
     lex = load("indicators")
     table = lex.table("patterns.names")
     names = list(table)
@@ -112,7 +110,7 @@ def _compile(_source: str) -> _Rules:
 
 def _rules() -> _Rules:
     """The compiled rules, built on first use from the lexicon in effect (``--lexicon`` can override)."""
-    return _compile(load("indicators").source)
+    return compiled(_compile, "indicators")
 
 
 _WINDOW = 40

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar, Optional
 
 from kg.amounts import find_money
 from kg.extract.base import Context, clauses, evidence
 from kg.extract import names, projects
 from kg.extract.names import project_name
-from kg.lexicon import load
+from kg.lexicon import compiled, load
 from kg.model import InvestmentMention
 from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, sentences_with
 
@@ -34,8 +33,7 @@ class _Rules:
     opening_verb: re.Pattern
 
 
-@lru_cache(maxsize=4)
-def _rules(_lexicon_key: object = None) -> _Rules:
+def _rules() -> _Rules:
     lex = load("investments")
     approx = f"{lex.alt('kind.approx')}?"
     facility = projects.rules().facility
@@ -57,7 +55,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
 
 
 def rules() -> _Rules:
-    return _rules((load("investments").source, load("projects").source))
+    return compiled(_rules, "investments", "projects")
 
 
 class InvestmentExtractor:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Optional
 
 from kg.geo import Division, county_divisions, district_candidates, lookup_city, lookup_district, short_name
-from kg.lexicon import load
+from kg.lexicon import compiled, load
 from kg.model import Meta
 
 _CN_DIGITS = "〇零○O一二三四五六七八九十"
@@ -38,8 +37,7 @@ class _Rules:
     city_suffixes: tuple[str, ...]
 
 
-@lru_cache(maxsize=4)
-def _compile(_source: str) -> _Rules:
+def _compile() -> _Rules:
     lex = load("meta")
     province, city, district = lex.alt("place.province"), lex.alt("place.city"), lex.alt("place.district")
     gov = lex.alt("phrase.government")
@@ -68,7 +66,7 @@ def _compile(_source: str) -> _Rules:
 
 
 def _rules() -> _Rules:
-    return _compile(load("meta").source)
+    return compiled(_compile, "meta")
 
 
 def _number(text: str) -> Optional[int]:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from kg.lexicon import load
+from kg.lexicon import compiled, load
 from kg.normalize import normalize_name, strip_project_suffix
 
 CN = r"[\u4e00-\u9fff]"
@@ -37,8 +36,7 @@ class _Rules:
     object_end: str
 
 
-@lru_cache(maxsize=4)
-def _rules(_lexicon_key: object = None) -> _Rules:
+def _rules() -> _Rules:
     lex = load("names")
     leading_word = f"(?:{lex.alt('leading')}|{lex.regex('patterns.leading')})"
     generic_mod = lex.alt("generic.modifiers")
@@ -69,7 +67,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
 
 
 def rules() -> _Rules:
-    return _rules(load("names").source)
+    return compiled(_rules, "names")
 
 
 def generic_only(text: str, facility: str) -> bool:

@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar, NamedTuple, Optional
 
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, generic_only, is_generic_facility, project_name, unspecific_work
-from kg.lexicon import load
+from kg.lexicon import compiled, load
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
 from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
@@ -92,8 +91,7 @@ class _Rules:
     category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
 
 
-@lru_cache(maxsize=4)
-def _rules(_lexicon_key: object = None) -> _Rules:
+def _rules() -> _Rules:
     lex = load("projects")
     nouns = f"(?:{lex.alt('facility.nouns')}|{lex.regex('patterns.facility')})"
     facility = f"(?:{nouns}|{lex.alt('facility.work')})"
@@ -154,7 +152,7 @@ def _rules(_lexicon_key: object = None) -> _Rules:
 
 
 def rules() -> _Rules:
-    return _rules(load("projects").source)
+    return compiled(_rules, "projects")
 
 
 _HEADING = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.][^。；]*$")
