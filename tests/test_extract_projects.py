@@ -244,3 +244,9 @@ def test_list_object_of_a_verb_keeps_its_facilities():
     got = raw_names(plan="推进青石中学、东岭水文站、气象局业务用房建设。加快柳湾调度中心、远程调度平台建设。")
     assert {"青石中学", "东岭水文站", "气象局业务用房", "柳湾调度中心"} <= set(got)
     assert not any("平台" in n for n in got)
+
+
+def test_phase_note_in_brackets_is_kept_closed():
+    got = raw_names("青岚数据中心（一期）工程全部封顶。")
+    assert "青岚数据中心(一期)" in got
+    assert not any(n.endswith("(一期") for n in got)

@@ -108,7 +108,8 @@ def clean_name(raw: str) -> str:
     # 全市最大规模…, 全省首个…: a superlative before a name is not part of it.
     name = r.superlative.sub("", name)
     name = re.sub(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）]", "", name)
-    name = re.sub(r"^[“”\"'（(]+|[”\"'）)]+$", "", name) if not re.search(r"（[^）]*）$", name) else name
+    # NFKC has made full-width brackets ASCII: a closing bracket that closes a note (一期) stays.
+    name = re.sub(r"^[“”\"'（(]+|[”\"'）)]+$", "", name) if not re.search(r"[（(][^）)]*[）)]$", name) else name
     prev = None
     while prev != name:
         prev = name
@@ -133,6 +134,9 @@ def project_name(raw: str) -> str | None:
     if r.generic.match(name) or r.count_inside.search(name) or r.verb_inside.search(name):
         return None
     if re.search(r"[，。；：！？]", name) or name[0] in "等及与的":
+        return None
+    # X中心(一期: a bracket the clause split left open is a broken name, not a name.
+    if name.count("(") != name.count(")"):
         return None
     # Goals, rankings and titles rather than undertakings: 全国…示范区, 三类500强, 服务型政府.
     street = r.street.fullmatch(name)
