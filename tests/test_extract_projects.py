@@ -250,3 +250,9 @@ def test_phase_note_in_brackets_is_kept_closed():
     got = raw_names("青岚数据中心（一期）工程全部封顶。")
     assert "青岚数据中心(一期)" in got
     assert not any(n.endswith("(一期") for n in got)
+
+
+def test_attribute_phrase_after_deng_closes_the_list():
+    got = raw_names("成功招引青禾数据中心、远帆储能产业园等强基础、利长远的项目30个。")
+    assert {"青禾数据中心", "远帆储能产业园"} <= set(got)
+    assert not any("等" in n or "长远" in n for n in got)

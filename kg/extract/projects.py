@@ -388,6 +388,9 @@ def _explicit(clause: str) -> list[Candidate]:
             if r.clause_verb.search(before[deng:]) or r.not_category.search(before[deng:]):
                 continue
             body = before[:deng]
+        elif deng >= 0 and before.endswith("的") and len(before) - deng <= 20:
+            # A、B等强基础、利长远的项目: what follows 等 describes the list (its own 、 included).
+            body = before[:deng]
         else:
             counted = r.counted_before.search(before)
             if counted:
