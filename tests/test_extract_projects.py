@@ -256,3 +256,9 @@ def test_attribute_phrase_after_deng_closes_the_list():
     got = raw_names("成功招引青禾数据中心、远帆储能产业园等强基础、利长远的项目30个。")
     assert {"青禾数据中心", "远帆储能产业园"} <= set(got)
     assert not any("等" in n or "长远" in n for n in got)
+
+
+def test_work_verb_before_a_named_facility_is_not_part_of_it():
+    got = raw_names(plan="建成启用南城污水处理厂。新建改造青松南路及8个路口照明设施。")
+    assert "南城污水处理厂" in got
+    assert not any(n.startswith(("启用", "改造")) for n in got)
