@@ -262,3 +262,11 @@ def test_work_verb_before_a_named_facility_is_not_part_of_it():
     got = raw_names(plan="建成启用南城污水处理厂。新建改造青松南路及8个路口照明设施。")
     assert "南城污水处理厂" in got
     assert not any(n.startswith(("启用", "改造")) for n in got)
+
+
+def test_same_long_name_with_a_short_tail_is_one_project():
+    got = raw_names("青禾600兆瓦抽水蓄能项目开工建设。", plan="全力推进青禾600兆瓦抽水蓄能电站项目进度。")
+    assert "青禾600兆瓦抽水蓄能" in got
+    assert "青禾600兆瓦抽水蓄能电站" not in got
+    got = raw_names("新建青石路、青石路小学。")
+    assert {"青石路", "青石路小学"} <= set(got)

@@ -27,7 +27,7 @@ first use (:func:`rules`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar, NamedTuple, Optional
 
 from kg.extract.base import Context, clauses, evidence
@@ -174,7 +174,11 @@ def _same_as(name: str, known: list[str]) -> str:
     key = _merge_key(name)
     for other in known:
         okey = _merge_key(other)
-        if okey == key or (min(len(key), len(okey)) >= 4 and (key.endswith(okey) or okey.endswith(key))
+        short, long_ = sorted((key, okey), key=len)
+        # 青禾储能电站 = 青禾储能, 远帆电池材料生产 = 远帆电池材料: a long name and the same name with a
+        # short word after it (a longer tail names another facility: 某园区配套道路).
+        extends = len(short) >= 6 and long_.startswith(short) and len(long_) - len(short) <= 2
+        if okey == key or (min(len(key), len(okey)) >= 4 and (key.endswith(okey) or okey.endswith(key) or extends)
                            and set(re.findall(PHASE, name)) == set(re.findall(PHASE, other))):
             return other
     return name
@@ -268,6 +272,10 @@ class ProjectExtractor:
                 elif _STATUS_RANK[mention.status] > _STATUS_RANK[old.status] and old.evidence.start != mention.evidence.start:
                     best[key] = ProjectMention(key, old.surface, mention.status, mention.year,
                                                old.explicit or mention.explicit, mention.evidence)
+                if old is not None and len(mention.name) < len(key) and key.startswith(mention.name):
+                    # 青禾储能电站, later 青禾储能: the shorter name is the one that names the whole.
+                    best[mention.name] = replace(best.pop(key), name=mention.name)
+                    order[order.index(key)] = mention.name
         return [best[k] for k in order]
 
     def sentence_facts(self, sentence: Sentence, context: Context) -> list[ProjectMention]:
