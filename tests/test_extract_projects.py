@@ -270,3 +270,10 @@ def test_same_long_name_with_a_short_tail_is_one_project():
     assert "青禾600兆瓦抽水蓄能电站" not in got
     got = raw_names("新建青石路、青石路小学。")
     assert {"青石路", "青石路小学"} <= set(got)
+
+
+def test_goals_slogans_and_shortcomings_are_not_projects():
+    got = raw_names("一是产业发展规模、项目建设成效与区位不相匹配；二是经济总量偏小、重大项目支撑不足。",
+                    plan="高质量建设山水宜居之城。推进国际化的“湖畔音乐名城”建设。建设宜居宜业新家园。"
+                         "努力储备一批强链补链项目。青山历史上第一个智能制造项目落地开工。")
+    assert not got, set(got)
