@@ -277,3 +277,9 @@ def test_goals_slogans_and_shortcomings_are_not_projects():
                     plan="高质量建设山水宜居之城。推进国际化的“湖畔音乐名城”建设。建设宜居宜业新家园。"
                          "努力储备一批强链补链项目。青山历史上第一个智能制造项目落地开工。")
     assert not got, set(got)
+
+
+def test_clause_opening_verbs_and_time_words_are_no_names():
+    got = raw_names("截至目前管网建设已完成总进度的90%。",
+                    plan="下大气力盘活停滞房地产项目。严禁新增高耗能项目。集中开展工程建设领域专项整治。")
+    assert not got, set(got)
