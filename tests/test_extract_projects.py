@@ -283,3 +283,9 @@ def test_clause_opening_verbs_and_time_words_are_no_names():
     got = raw_names("截至目前管网建设已完成总进度的90%。",
                     plan="下大气力盘活停滞房地产项目。严禁新增高耗能项目。集中开展工程建设领域专项整治。")
     assert not got, set(got)
+
+
+def test_designations_land_money_and_paperwork_are_not_projects():
+    got = raw_names("协调推进平安医院、平安校园、平安市场建设。全年完成国有建设用地、划拨用地等工程供地50宗。",
+                    plan="争取超长期特别国债项目12个。谋划启动地下管线勘测工程。加快推进青山路项目可研编制。")
+    assert not (set(got) - {"青山路"}), set(got)
