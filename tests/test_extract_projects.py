@@ -289,3 +289,8 @@ def test_designations_land_money_and_paperwork_are_not_projects():
     got = raw_names("协调推进平安医院、平安校园、平安市场建设。全年完成国有建设用地、划拨用地等工程供地50宗。",
                     plan="争取超长期特别国债项目12个。谋划启动地下管线勘测工程。加快推进青山路项目可研编制。")
     assert not (set(got) - {"青山路"}), set(got)
+
+
+def test_parts_listed_after_a_project_are_not_projects():
+    got = raw_names(plan="占地30亩，主要建设接待中心、游客驿站、展示中心等。主要构筑物为提升泵池、综合楼、进出水管网工程。")
+    assert not got, set(got)

@@ -69,6 +69,7 @@ class _Rules:
     work_tail: re.Pattern
     governing: re.Pattern
     awarded: re.Pattern
+    components: re.Pattern  # a clause listing a project's parts (主要建设A、B)
     merge_tail: re.Pattern
     merge_part: re.Pattern
     marker_before_phase: re.Pattern
@@ -127,6 +128,7 @@ def _rules() -> _Rules:
         work_tail=re.compile(f"(?:{marker}?(?:主体)?(?:工程)?{lex.alt('tail.work')}|{aspect})+$"),
         governing=re.compile("^" + lex.alt("verbs.list_governing")),
         awarded=re.compile(f"{lex.alt('verbs.awarded')}|{awarded_get}"),
+        components=re.compile(f"^{lex.alt('verbs.components')}"),
         merge_tail=re.compile(f"{lex.alt('tail.merge')}+$"),
         merge_part=re.compile(f"(?:{lex.regex('patterns.merge_part')}|(?<={CN}{{3}}){lex.alt('tail.part')})$"),
         marker_before_phase=re.compile(f"{marker}(?={PHASE}$)"),
@@ -287,6 +289,8 @@ class ProjectExtractor:
                 continue
             if r.awarded.search(clause):
                 continue  # X项目荣获…奖: an award of the project, read by the award extractor
+            if r.components.match(clause):
+                continue  # 主要建设A、B: the parts of the project described, not projects of their own
             status = _status(clause, sentence)
             for cand in candidates(clause):
                 explicit = cand.explicit
