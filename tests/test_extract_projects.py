@@ -294,3 +294,9 @@ def test_designations_land_money_and_paperwork_are_not_projects():
 def test_parts_listed_after_a_project_are_not_projects():
     got = raw_names(plan="占地30亩，主要建设接待中心、游客驿站、展示中心等。主要构筑物为提升泵池、综合楼、进出水管网工程。")
     assert not got, set(got)
+
+
+def test_kinds_campaigns_grades_and_determiners_are_not_projects():
+    got = raw_names("推动一批龙头型、科技型项目落地建设。体育设施进社区工程竣工投用。推动集中供热管网入城。",
+                    plan="推进县医院创三级医院建设。同时推进其他景区提档升级。实施部分老旧供热管网改造。")
+    assert not got, set(got)
