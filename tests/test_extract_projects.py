@@ -300,3 +300,12 @@ def test_kinds_campaigns_grades_and_determiners_are_not_projects():
     got = raw_names("推动一批龙头型、科技型项目落地建设。体育设施进社区工程竣工投用。推动集中供热管网入城。",
                     plan="推进县医院创三级医院建设。同时推进其他景区提档升级。实施部分老旧供热管网改造。")
     assert not got, set(got)
+
+
+def test_streets_rivers_and_places_share_the_last_items_work():
+    got = raw_names("青松路、白桦路、东湖街中段雨污分流工程竣工通车。柳溪、石门沟中小河流治理等水利工程完工。",
+                    plan="启动青山营和白水村镇域基础提升工程。启动清河、柳河（城区段）治理工程。")
+    assert {"青松路雨污分流", "白桦路雨污分流", "东湖街中段雨污分流", "柳溪中小河流治理", "石门沟中小河流治理",
+            "青山营镇域基础提升", "白水村镇域基础提升", "清河治理"} <= set(got), set(got)
+    got = raw_names("完成城北疾控中心、发热门诊、县中医院服务能力提升项目建设。")
+    assert {"城北疾控中心", "发热门诊"} <= set(got), set(got)

@@ -86,6 +86,7 @@ class _Rules:
     counted_category: re.Pattern  # a glossary title that counts a category (13所农村寄宿制学校)
     list_opener: re.Pattern
     place_end: re.Pattern  # what a place name ends in (城东村, 响水社区)
+    linear_end: re.Pattern  # a street or a river, which shares a list's work (A路、B街雨污分流)
     entry_project: re.Pattern  # an entry body that calls its title a project
     entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
     work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
@@ -146,6 +147,7 @@ def _rules() -> _Rules:
         counted_category=re.compile(rf"^{NUM}{lex.alt('count.categories')}{CN}{{0,10}}{lex.alt('facility.categories', 'facility.nouns')}$"),
         list_opener=re.compile("^" + lex.alt("glossary.list_openers")),
         place_end=re.compile(lex.alt("facility.place_ends") + "$"),
+        linear_end=re.compile(lex.alt("facility.linear") + "$"),
         entry_project=re.compile(f"^(?:{lex.alt('anaphor')})?{marker}"),
         entry_site=re.compile("^" + lex.alt("glossary.site")),
         work_end=re.compile(f"(?:{lex.alt('facility.work')})$"),
@@ -221,6 +223,33 @@ def _distribute_suffix(names: list[str]) -> list[str]:
     return [n + m.group(1) for n in names[:-1]] + [names[-1]]
 
 
+def _distribute_tail(names: list[str]) -> list[str]:
+    """``A路、B路、C街中段雨污分流工程`` → A路雨污分流, B路雨污分流, …: bare names before a last item that ends in
+    a generic work (雨污分流, 中小河流治理, 镇域基础提升) share that work. The last item's own name is about as
+    long as the earlier names (within two characters); the work is the longest generic tail after it.
+    Unchanged when an earlier item carries a work of its own or is no short name."""
+    if len(names) < 2:
+        return names
+    r = rules()
+    last, earlier = names[-1], [clean_name(n) for n in names[:-1]]
+    if any(not 2 <= len(n) <= 6 or r.work_end.search(n) or r.shared_suffix.search(n) or r.clause_verb.search(n)
+           or (_specific_facility(n) and not r.linear_end.search(n)) for n in earlier):
+        return names
+    lo, hi = min(map(len, earlier)), max(map(len, earlier))
+    # The last item's name ends like an earlier one (A矿业、B矿业…), else in a street, river or place word,
+    # else it is as long as they are, else a little longer, else a little shorter.
+    near = range(lo - 2, hi + 3)
+    cuts = [c for c in near if any(last[c - 1: c] == n[-1] for n in earlier)]
+    cuts += [c for c in near if r.linear_end.search(last[:c]) or r.place_end.search(last[:c])]
+    cuts += [*range(lo, hi + 3), lo - 1, lo - 2]
+    for cut in (c for c in cuts if 2 <= c <= len(last) - 3):
+        tail = last[cut:]
+        # The shared tail is a work (雨污分流, 河流治理), not a facility of its own (A、B园综合体).
+        if re.fullmatch(f"{CN}+", tail) and _generic(tail) and not re.search(f"(?:{r.facility_noun})$", tail):
+            return [n + tail for n in earlier] + [last]
+    return names
+
+
 def _split(body: str) -> list[str]:
     """List items: split at 、 and at 和 between two names (及/与 stay inside names; 加快和盛源…,
     13公里的和美乡村… are not split because nothing name-like stands left of 和)."""
@@ -294,6 +323,9 @@ class ProjectExtractor:
             status = _status(clause, sentence)
             for cand in candidates(clause):
                 explicit = cand.explicit
+                shared = _distribute_tail(cand.names) if cand.shape == "explicit" else cand.names
+                if shared is not cand.names:
+                    cand = cand._replace(names=shared, shape="shared_tail")  # specific by their own names
                 surfaces = _distribute_suffix(cand.names)
                 cleaned = [project_name(s) for s in surfaces]
                 # 分散式风电、分布式光伏、储能电站等项目: a list of kinds of installation, not of named works.
