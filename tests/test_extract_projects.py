@@ -309,3 +309,8 @@ def test_streets_rivers_and_places_share_the_last_items_work():
             "青山营镇域基础提升", "白水村镇域基础提升", "清河治理"} <= set(got), set(got)
     got = raw_names("完成城北疾控中心、发热门诊、县中医院服务能力提升项目建设。")
     assert {"城北疾控中心", "发热门诊"} <= set(got), set(got)
+
+
+def test_generic_programmes_of_consolidation_are_not_projects():
+    got = raw_names(plan="继续实施农村饮水安全巩固提升工程。全面完成城乡供水提升工程。启动城乡管廊更新改造。")
+    assert not got, set(got)
