@@ -314,3 +314,8 @@ def test_streets_rivers_and_places_share_the_last_items_work():
 def test_generic_programmes_of_consolidation_are_not_projects():
     got = raw_names(plan="继续实施农村饮水安全巩固提升工程。全面完成城乡供水提升工程。启动城乡管廊更新改造。")
     assert not got, set(got)
+
+
+def test_count_after_the_marker_counts_a_category_unless_a_deng_list_precedes():
+    got = raw_names("开工建设省市重点项目32个，其中省重大项目3个、省绿色低碳发展项目8个。实施青溪中小河流治理等水利工程4项。")
+    assert set(got) == {"青溪中小河流治理"}, set(got)
