@@ -319,3 +319,8 @@ def test_generic_programmes_of_consolidation_are_not_projects():
 def test_count_after_the_marker_counts_a_category_unless_a_deng_list_precedes():
     got = raw_names("开工建设省市重点项目32个，其中省重大项目3个、省绿色低碳发展项目8个。实施青溪中小河流治理等水利工程4项。")
     assert set(got) == {"青溪中小河流治理"}, set(got)
+
+
+def test_a_count_of_pieces_is_no_name():
+    got = raw_names("30项重点民生项目和8件品质民生项目落地落实。")
+    assert not got, set(got)
