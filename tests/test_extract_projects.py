@@ -324,3 +324,8 @@ def test_count_after_the_marker_counts_a_category_unless_a_deng_list_precedes():
 def test_a_count_of_pieces_is_no_name():
     got = raw_names("30项重点民生项目和8件品质民生项目落地落实。")
     assert not got, set(got)
+
+
+def test_a_name_opening_with_a_quoted_numeral_slogan_is_a_campaign():
+    got = raw_names("全力推进“三好农村路”提升工程。", plan="加快推进“一湖两岸”中央片区建设。完成青柳路升级改造及“两路”整治工程。")
+    assert set(got) == {"青柳路升级改造及两路整治"}, set(got)

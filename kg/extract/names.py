@@ -119,9 +119,24 @@ def clean_name(raw: str) -> str:
     return name.strip("、，。；：“”")
 
 
+def _numbered_slogan(raw: str) -> bool:
+    """True when the name (after its leading verbs, after the last 的) opens with a quoted numeral: “三大”…"""
+    r = rules()
+    text = raw[raw.rfind("的") + 1:]
+    prev = None
+    while prev != text:
+        prev = text
+        text = r.leading_one.sub("", text, count=1)
+    return bool(re.match(rf"[“\"]{NUM_CN}", text))
+
+
 def project_name(raw: str) -> str | None:
     """A clean project name, or None when the candidate is not one specific project."""
     r = rules()
+    # “四好农村路”提升, “一河两湖”片区: a name that opens with a quoted numeral slogan names a campaign (a count
+    # of kinds of work), not one undertaking (but X及“三路”整治 is X's).
+    if _numbered_slogan(raw):
+        return None
     name = clean_name(raw)
     # 总投资3000万元的数字经济产业园, 13公里的和美乡村示范环线: the name follows the last 的.
     if "的" in name:
