@@ -329,3 +329,8 @@ def test_a_count_of_pieces_is_no_name():
 def test_a_name_opening_with_a_quoted_numeral_slogan_is_a_campaign():
     got = raw_names("全力推进“三好农村路”提升工程。", plan="加快推进“一湖两岸”中央片区建设。完成青柳路升级改造及“两路”整治工程。")
     assert set(got) == {"青柳路升级改造及两路整治"}, set(got)
+
+
+def test_generic_parts_joined_by_and_are_no_project():
+    got = raw_names(plan="推进城中村和老旧小区改造。全力推进旅游路及配套设施等提升工程。加快青石公园及地下停车场建设。")
+    assert set(got) == {"青石公园及地下停车场"}, set(got)

@@ -32,6 +32,7 @@ from typing import ClassVar, NamedTuple, Optional
 
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, generic_only, is_generic_facility, project_name, unspecific_work
+from kg.extract.names import rules as name_rules
 from kg.lexicon import compiled, load
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
@@ -390,11 +391,19 @@ def _decide(name: str, cand: Candidate, clause: str) -> bool:
     冬季供暖工程, 村屯饮水工程: a name made only of generic words is an activity, not a work; 新建幸福院3家: a
     counted kind. A shared tail (A、B村棚户区改造) is specific by its place names."""
     r = rules()
-    if _counted_kind(name, clause) or generic_only(name, r.facility_noun):
+    if _counted_kind(name, clause) or generic_only(name, r.facility_noun) or _generic_parts(name):
         return False
     if cand.shape == "shared_tail":
         return True
     return not unspecific_work(name, r.facility_noun, explicit=cand.explicit)
+
+
+def _generic_parts(name: str) -> bool:
+    """``城中村和老旧小区改造``, ``旅游路及配套设施``: parts joined by 和/及/与 that are each generic words only."""
+    parts = re.split("[和及与]", name)
+    category = name_rules().generic
+    return len(parts) >= 2 and all(p and (_generic(p) or generic_only(p, rules().facility) or category.match(p))
+                                   for p in parts)
 
 
 def candidates(clause: str) -> list[Candidate]:
