@@ -334,3 +334,8 @@ def test_a_name_opening_with_a_quoted_numeral_slogan_is_a_campaign():
 def test_generic_parts_joined_by_and_are_no_project():
     got = raw_names(plan="推进城中村和老旧小区改造。全力推进旅游路及配套设施等提升工程。")
     assert not got, set(got)
+
+
+def test_a_zone_measured_in_square_kilometres_is_a_planning_area():
+    got = raw_names("高标准打造了12.5平方公里的青山产业园区，青石小学建成投用。")
+    assert set(got) == {"青石小学"}, set(got)

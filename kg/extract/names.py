@@ -29,6 +29,7 @@ class _Rules:
     street: re.Pattern
     superlative: re.Pattern
     trailing_count: re.Pattern
+    zone: re.Pattern  # an area before 的: a planning zone follows
     generic_mod: str  # regex fragments, for callers that add their own facility words
     generic_head: str
     generic_word: str
@@ -57,6 +58,7 @@ def _rules() -> _Rules:
         street=re.compile(f"{CN}{{2}}{lex.alt('street')}"),
         superlative=re.compile(
             f"^{lex.alt('superlative.scope')}(?:规模)?{lex.alt('superlative.words')}(?:规模|的)*"),
+        zone=re.compile(rf"\d+(?:\.\d+)?(?:{lex.alt('zone_units')})的"),
         trailing_count=re.compile(rf"(?:等)?(?:\d+|{NUM_CN}+){lex.alt('counters')}$"),
         generic_mod=generic_mod,
         generic_head=lex.alt("generic.heads"),
@@ -136,6 +138,9 @@ def project_name(raw: str) -> str | None:
     # “四好农村路”提升, “一河两湖”片区: a name that opens with a quoted numeral slogan names a campaign (a count
     # of kinds of work), not one undertaking (but X及“三路”整治 is X's).
     if _numbered_slogan(raw):
+        return None
+    # 打造16平方公里的X产业园区: a zone measured in square kilometres is a planning area (guideline: not a project).
+    if r.zone.search(raw):
         return None
     name = clean_name(raw)
     # 总投资3000万元的数字经济产业园, 13公里的和美乡村示范环线: the name follows the last 的.
