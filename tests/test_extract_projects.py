@@ -339,3 +339,9 @@ def test_generic_parts_joined_by_and_are_no_project():
 def test_a_zone_measured_in_square_kilometres_is_a_planning_area():
     got = raw_names("高标准打造了12.5平方公里的青山产业园区，青石小学建成投用。")
     assert set(got) == {"青石小学"}, set(got)
+
+
+def test_road_segments_take_the_lists_category_and_work():
+    got = raw_names("投资8000万元实施青石至白马、东岭至柳湾等25公里农村公路改造工程。")
+    assert {"青石至白马农村公路改造", "东岭至柳湾农村公路改造"} <= set(got), set(got)
+    assert not {"青石至白马", "东岭至柳湾"} & set(got)

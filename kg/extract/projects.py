@@ -92,6 +92,7 @@ class _Rules:
     entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
     work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
     category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
+    length_unit: str  # units of a length (公里, 米)
 
 
 def _rules() -> _Rules:
@@ -153,6 +154,7 @@ def _rules() -> _Rules:
         entry_site=re.compile("^" + lex.alt("glossary.site")),
         work_end=re.compile(f"(?:{lex.alt('facility.work')})$"),
         category_count=lex.alt("count.categories"),
+        length_unit=lex.alt("count.length"),
     )
 
 
@@ -466,6 +468,8 @@ def _explicit(clause: str) -> list[Candidate]:
         items[0] = _after_governing(items[0])
         if len(items) == 1 and unspecific_work(clean_name(items[0]), r.facility_noun, explicit=True):
             continue
+        if deng >= 0 and body == before[:deng]:
+            items = _segments_take_category(items, before[deng + 1:])
         if phase:
             # 云帆新材料项目二期: the phase belongs to the name as written, 项目 included (it is not trailing).
             items[-1] += m.group(0) + phase.group(1)
@@ -473,6 +477,17 @@ def _explicit(clause: str) -> list[Candidate]:
             found.append(Candidate(head_group, True, "explicit"))
         found.append(Candidate(items, True, "explicit"))
     return found
+
+
+def _segments_take_category(items: list[str], category: str) -> list[str]:
+    """``A至B、C至D等30公里农村公路改造工程`` → A至B农村公路改造, …: a bare segment (from … to …, no facility
+    word of its own) is named by the work the list is counted as."""
+    r = rules()
+    category = re.sub(rf"^(?:{r.count_after})?\d+(?:\.\d+)?{r.length_unit}", "", category)
+    if not re.fullmatch(f"{CN}{{2,10}}", category) or not re.search(f"(?:{r.facility})$", category):
+        return items
+    return [i + category if re.fullmatch(f"{CN}{{2,}}至{CN}{{2,}}", clean_name(i)) and not _specific_facility(i) else i
+            for i in items]
 
 
 def _categorised(clause: str) -> list[Candidate]:
@@ -501,6 +516,7 @@ def _categorised(clause: str) -> list[Candidate]:
         # 泉坊村、东关村等城中村改造: bare places are not the works; each place's work is the category's.
         work = r.category_work.match(rest[n:])
         noun = list(r.category_noun.finditer(cat.group(0)[:n]))
+        items = _segments_take_category(items, cat.group(0)[:n] + (work.group(0) if work else ""))
         if work and noun:
             tail = noun[-1].group(0) + work.group(0)
             items = [i + tail if r.place_end.search(clean_name(i)) and not _specific_facility(clean_name(i)) else i
