@@ -345,3 +345,9 @@ def test_road_segments_take_the_lists_category_and_work():
     got = raw_names("投资8000万元实施青石至白马、东岭至柳湾等25公里农村公路改造工程。")
     assert {"青石至白马农村公路改造", "东岭至柳湾农村公路改造"} <= set(got), set(got)
     assert not {"青石至白马", "东岭至柳湾"} & set(got)
+
+
+def test_rivers_take_the_kind_of_work_after_their_category():
+    got = raw_names(plan="加快青河、柳河、白沙河等河道水毁修复项目。对青松大道、柳岸路等道路进行综合整治。")
+    assert {"青河水毁修复", "柳河水毁修复", "白沙河水毁修复"} <= set(got), set(got)
+    assert not any("进行" in n for n in got)

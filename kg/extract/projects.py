@@ -235,7 +235,8 @@ def _distribute_tail(names: list[str]) -> list[str]:
         return names
     r = rules()
     last, earlier = names[-1], [clean_name(n) for n in names[:-1]]
-    if any(not 2 <= len(n) <= 6 or r.work_end.search(n) or r.shared_suffix.search(n) or r.clause_verb.search(n)
+    if any(not 2 <= len(n) <= 6 or r.work_end.search(n) or name_rules().work_end.search(n)
+           or r.shared_suffix.search(n) or r.clause_verb.search(n)
            or (_specific_facility(n) and not r.linear_end.search(n)) for n in earlier):
         return names
     lo, hi = min(map(len, earlier)), max(map(len, earlier))
@@ -468,26 +469,46 @@ def _explicit(clause: str) -> list[Candidate]:
         items[0] = _after_governing(items[0])
         if len(items) == 1 and unspecific_work(clean_name(items[0]), r.facility_noun, explicit=True):
             continue
+        shape = "explicit"
         if deng >= 0 and body == before[:deng]:
-            items = _segments_take_category(items, before[deng + 1:])
+            taken = _items_take_category(items, before[deng + 1:])
+            # Items named by the list's work are specific by their own names (the shared-tail shape).
+            shape = "shared_tail" if taken != items else shape
+            items = taken
         if phase:
             # 云帆新材料项目二期: the phase belongs to the name as written, 项目 included (it is not trailing).
             items[-1] += m.group(0) + phase.group(1)
         if head_group:
             found.append(Candidate(head_group, True, "explicit"))
-        found.append(Candidate(items, True, "explicit"))
+        found.append(Candidate(items, True, shape))
     return found
 
 
-def _segments_take_category(items: list[str], category: str) -> list[str]:
-    """``A至B、C至D等30公里农村公路改造工程`` → A至B农村公路改造, …: a bare segment (from … to …, no facility
-    word of its own) is named by the work the list is counted as."""
+def _items_take_category(items: list[str], category: str) -> list[str]:
+    """Items named by the category after 等: ``A至B、C至D等30公里农村公路改造工程`` → A至B农村公路改造 (a bare
+    segment, from … to …, takes the whole category); ``A河、B河等河道水毁修复项目`` → A河水毁修复 (a facility of the
+    category's kind takes the kind of work after the category noun)."""
     r = rules()
     category = re.sub(rf"^(?:{r.count_after})?\d+(?:\.\d+)?{r.length_unit}", "", category)
-    if not re.fullmatch(f"{CN}{{2,10}}", category) or not re.search(f"(?:{r.facility})$", category):
+    if not re.fullmatch(f"{CN}{{2,10}}", category):
         return items
-    return [i + category if re.fullmatch(f"{CN}{{2,}}至{CN}{{2,}}", clean_name(i)) and not _specific_facility(i) else i
-            for i in items]
+    segment_ok = bool(re.search(f"(?:{r.facility})$", category))
+    # A、B等河道水毁修复: facilities of the category's kind (河 of 河道) take the work that follows the category
+    # when it is a kind of work of its own (水毁修复), not a mere verb (新建, 建设).
+    noun = r.category_noun.match(category)
+    work = category[noun.end():] if noun else ""
+    own_kind = (work if len(work) >= 3 and _generic(work) and name_rules().work_end.search(work)
+                and not r.clause_verb.search(work) else "")
+    out = []
+    for i in items:
+        name = clean_name(i)
+        if segment_ok and re.fullmatch(f"{CN}{{2,}}至{CN}{{2,}}", name) and not _specific_facility(i):
+            out.append(i + category)
+        elif own_kind and _specific_facility(name) and name[-1] in noun.group(0):
+            out.append(i + own_kind)
+        else:
+            out.append(i)
+    return out
 
 
 def _categorised(clause: str) -> list[Candidate]:
@@ -516,7 +537,9 @@ def _categorised(clause: str) -> list[Candidate]:
         # 泉坊村、东关村等城中村改造: bare places are not the works; each place's work is the category's.
         work = r.category_work.match(rest[n:])
         noun = list(r.category_noun.finditer(cat.group(0)[:n]))
-        items = _segments_take_category(items, cat.group(0)[:n] + (work.group(0) if work else ""))
+        taken = _items_take_category(items, re.split(r.marker.pattern, cat.group(0))[0])
+        shape = "shared_tail" if taken != items else "categorised"  # named by the list's work: specific
+        items = taken
         if work and noun:
             tail = noun[-1].group(0) + work.group(0)
             items = [i + tail if r.place_end.search(clean_name(i)) and not _specific_facility(clean_name(i)) else i
@@ -526,7 +549,7 @@ def _categorised(clause: str) -> list[Candidate]:
             items = [i if _specific_facility(clean_name(i)) or r.place_end.search(clean_name(i)) else i + noun[-1].group(0)
                      for i in items]
         if items:
-            found.append(Candidate(items, False, "categorised"))
+            found.append(Candidate(items, False, shape))
     return found
 
 
