@@ -351,3 +351,8 @@ def test_rivers_take_the_kind_of_work_after_their_category():
     got = raw_names(plan="加快青河、柳河、白沙河等河道水毁修复项目。对青松大道、柳岸路等道路进行综合整治。")
     assert {"青河水毁修复", "柳河水毁修复", "白沙河水毁修复"} <= set(got), set(got)
     assert not any("进行" in n for n in got)
+
+
+def test_a_clause_that_confers_a_title_is_no_project_clause():
+    got = raw_names("青山剪纸技艺等5个项目成功申报市级非物质文化遗产。获批全省科学施肥增效项目示范县。")
+    assert not got, set(got)
