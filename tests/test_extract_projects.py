@@ -356,3 +356,9 @@ def test_rivers_take_the_kind_of_work_after_their_category():
 def test_a_clause_that_confers_a_title_is_no_project_clause():
     got = raw_names("青山剪纸技艺等5个项目成功申报市级非物质文化遗产。获批全省科学施肥增效项目示范县。")
     assert not got, set(got)
+
+
+def test_tour_routes_bare_voltage_substations_and_launched_platforms_are_not_projects():
+    got = raw_names("“青山办”政务服务数字地图上线试运行。",
+                    plan="谋划青山冰雪研学线路。力争5月底前110千伏变电站具备开工条件。建成城东110千伏变电站。")
+    assert set(got) == {"城东110千伏变电站"}, set(got)
