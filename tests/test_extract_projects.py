@@ -362,3 +362,8 @@ def test_tour_routes_bare_voltage_substations_and_launched_platforms_are_not_pro
     got = raw_names("“青山办”政务服务数字地图上线试运行。",
                     plan="谋划青山冰雪研学线路。力争5月底前110千伏变电站具备开工条件。建成城东110千伏变电站。")
     assert set(got) == {"城东110千伏变电站"}, set(got)
+
+
+def test_events_are_held_not_built():
+    got = raw_names("一批省市重点项目、旅发大会项目未能实施。", plan="启动青山国际博览会项目筹备。")
+    assert not got, set(got)
