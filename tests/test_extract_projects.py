@@ -367,3 +367,8 @@ def test_tour_routes_bare_voltage_substations_and_launched_platforms_are_not_pro
 def test_events_are_held_not_built():
     got = raw_names("一批省市重点项目、旅发大会项目未能实施。", plan="启动青山国际博览会项目筹备。")
     assert not got, set(got)
+
+
+def test_two_facilities_joined_by_he_are_two_works():
+    got = raw_names("青石中学和白杨中学宿舍楼建成投用。", plan="配合做好北环路东延和柳岸路建设。谋划启动区医院二期和公立中医院建设。")
+    assert {"青石中学", "白杨中学宿舍楼", "北环路东延", "柳岸路", "区医院二期", "公立中医院"} <= set(got), set(got)

@@ -581,7 +581,8 @@ def _facilities(clause: str) -> list[Candidate]:
         items = [x for x in (_before_verb(clause), _after_verb(clause)) if x]
         if not items and len(clause) <= 14 and _specific_facility(_cut_tail(clause)):
             items = [_cut_tail(clause)]  # 推进建设路提档升级: the verb is part of the name
-        return [Candidate([x], False, "facility") for x in items]
+        # 青石路东延和白杨路, 城东中学和城西中学教学楼: two facilities joined by 和 are two works.
+        return [Candidate(_facility_pair(x), False, "facility") for x in items]
     parts = [p for part in parts for p in _split_and(part)]
     first = _after_verb(parts[0]) or parts[0]
     # 重点把A、B、C等，…: a list closed by 等 with no category after it.
@@ -615,6 +616,14 @@ def _after_governing(item: str) -> str:
         if name and not _generic(name):
             return rest
     return item
+
+
+def _facility_pair(name: str) -> list[str]:
+    """``A和B`` → [A, B] when both sides are specific facilities (青石路东延和白杨路), else [name]."""
+    pieces = name.split("和")
+    if len(pieces) == 2 and all(len(p) >= 3 and _specific_facility(p) for p in pieces):
+        return pieces
+    return [name]
 
 
 def _split_and(part: str) -> list[str]:
