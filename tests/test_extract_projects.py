@@ -372,3 +372,8 @@ def test_events_are_held_not_built():
 def test_two_facilities_joined_by_he_are_two_works():
     got = raw_names("青石中学和白杨中学宿舍楼建成投用。", plan="配合做好北环路东延和柳岸路建设。谋划启动区医院二期和公立中医院建设。")
     assert {"青石中学", "白杨中学宿舍楼", "北环路东延", "柳岸路", "区医院二期", "公立中医院"} <= set(got), set(got)
+
+
+def test_boundary_words_around_a_name_are_cut():
+    got = raw_names(plan="稳妥化解青山医院迁建项目。我国首个青岭卫星地面接收站开工建设。青石路北延全线建成通车。城东中学新改建工程竣工。")
+    assert {"青山医院迁建", "青岭卫星地面接收站", "青石路北延", "城东中学"} <= set(got), set(got)
