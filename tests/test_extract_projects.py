@@ -377,3 +377,9 @@ def test_two_facilities_joined_by_he_are_two_works():
 def test_boundary_words_around_a_name_are_cut():
     got = raw_names(plan="稳妥化解青山医院迁建项目。我国首个青岭卫星地面接收站开工建设。青石路北延全线建成通车。城东中学新改建工程竣工。")
     assert {"青山医院迁建", "青岭卫星地面接收站", "青石路北延", "城东中学"} <= set(got), set(got)
+
+
+def test_kinds_before_a_generic_work_share_nothing():
+    got = raw_names(plan="推进电力、供水管网改造。实施青松路、柏杨路雨污分流改造。")
+    assert not any("供水" in n or "电力" in n for n in got), set(got)
+    assert {"青松路雨污分流改造", "柏杨路雨污分流改造"} <= set(got)

@@ -660,7 +660,8 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     # Named facilities split only where the last item's own facility ends like theirs (…路|雨污分流改造).
     cut = ((same_end if facilities else same_end or place_end or uniform) or [0])[0]
     tail = last[cut:]
-    if not cut:
+    # 推进电力、供水管网改造: when the last item's own place is a generic word, the heads are kinds, not places.
+    if not cut or _generic(last[:cut]) or generic_only(last[:cut], r.facility):
         return []
     if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
         return []
