@@ -383,3 +383,8 @@ def test_kinds_before_a_generic_work_share_nothing():
     got = raw_names(plan="推进电力、供水管网改造。实施青松路、柏杨路雨污分流改造。")
     assert not any("供水" in n or "电力" in n for n in got), set(got)
     assert {"青松路雨污分流改造", "柏杨路雨污分流改造"} <= set(got)
+
+
+def test_extension_and_rebuild_of_one_school_is_one_project():
+    got = raw_names("青山第二小学扩建项目开工建设。", plan="完成青山第二小学改扩建项目。")
+    assert len([n for n in got if n.startswith("青山第二小学")]) == 1, set(got)
