@@ -69,6 +69,21 @@ def test_categorised_list_of_roads_and_estates():
     assert {"青柳街", "石桥巷", "翠湖湾", "锦绣城"} <= set(got)
 
 
+def test_list_shares_the_work_after_its_category():
+    got = names("完成青岗、柳营、石湾3个镇区污水管网建设，启动丰乐苑等4个老旧小区改造。")
+    assert {"青岗镇区污水管网", "柳营镇区污水管网", "石湾镇区污水管网", "丰乐苑老旧小区改造"} <= set(got)
+    got = names(plan="完成南屏、北坡两所卫生院提升工程，谋划启动县一中、县人民医院等过街天桥建设。")
+    assert {"南屏卫生院提升", "北坡卫生院提升", "县一中过街天桥", "县人民医院过街天桥"} <= set(got)
+
+
+def test_list_items_of_the_categorys_kind_stand_alone():
+    # 青溪河 is itself a river: the category and work words are not part of its name …
+    got = names(plan="加快青溪河、白沙河等5条河道综合治理，建设翠柳路、松涛路等8条道路照明设施。")
+    assert {"青溪河", "白沙河"} <= set(got)
+    # … but a facility after the category is (照明设施 of each road).
+    assert {"翠柳路照明设施", "松涛路照明设施"} <= set(got)
+
+
 def test_name_boundaries_drop_verbs_counts_and_superlatives():
     got = names("新建全市最大规模的东城社区养老服务中心，枫林棚改1200套安置房基本建成。")
     assert "东城社区养老服务中心" in got

@@ -89,6 +89,11 @@ class _Rules:
     entry_site: re.Pattern  # … or describes it as a site (位于, 占地)
     work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
     category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
+    list_verbs: re.Pattern  # the verbs that open a list and govern its items (建设提升A、B…)
+    approx_count: str  # an uncounted number of things (多条, 数个)
+    work_only: re.Pattern  # a phrase made only of work words (综合治理, 改造提升, 建设)
+    verb_after: re.Pattern  # a construction verb right after a list's tail (aspect words between)
+    list_tail_end: str  # what else may end the work a list shares (A、B等道路照明设施)
 
 
 def _rules() -> _Rules:
@@ -148,6 +153,11 @@ def _rules() -> _Rules:
         entry_site=re.compile("^" + lex.alt("glossary.site")),
         work_end=re.compile(f"(?:{lex.alt('facility.work')})$"),
         category_count=lex.alt("count.categories"),
+        list_tail_end=lex.alt("facility.list_tail_ends"),
+        approx_count=lex.alt("count.uncounted"),
+        work_only=re.compile(f"(?:{lex.alt('facility.work', 'facility.category_work', 'tail.work')}|{load('names').alt('work.modifiers', 'work.verbs')})+"),
+        verb_after=re.compile(f"^(?:{aspect}|{lex.alt('verbs.adverbs')})*(?:{lex.alt('verbs.clause')})"),
+        list_verbs=re.compile(f"^(?:{lex.alt('verbs.clause', 'verbs.clause_initial', 'verbs.adverbs', 'facility.category_lead', 'facility.work')})+(?={CN}{{2}})"),
     )
 
 
@@ -348,7 +358,7 @@ def _decide(name: str, cand: Candidate, clause: str) -> bool:
     r = rules()
     if _counted_kind(name, clause) or generic_only(name, r.facility_noun):
         return False
-    if cand.shape == "shared_tail":
+    if cand.shape in ("shared_tail", "list_tail"):
         return True
     return not unspecific_work(name, r.facility_noun, explicit=cand.explicit)
 
@@ -428,6 +438,10 @@ def _categorised(clause: str) -> list[Candidate]:
         if counted and ("、" not in clause[: m.start()] or "等" in clause[: m.start()]):
             continue
         rest = clause[m.end():]
+        shared = _list_tail(clause, m.start(), rest)
+        if shared:
+            found.append(shared)
+            continue
         cat = re.match(r"[\u4e00-\u9fff\d]{1,12}", rest)
         if not cat:
             continue
@@ -456,6 +470,67 @@ def _categorised(clause: str) -> list[Candidate]:
         if items:
             found.append(Candidate(items, False, "categorised"))
     return found
+
+
+def _list_tail(clause: str, start: int, rest: str) -> Optional[Candidate]:
+    """``完成甲镇、乙镇3个镇区污水管网建设`` → 甲镇镇区污水管网建设, 乙镇镇区污水管网建设: a list closed by
+    等 or a count, followed by a phrase that carries the work (a category and the work on it, or a facility
+    that is not a category: 转运站, 过街天桥), names one work per item. An item that is itself a facility
+    of the category's kind is the work's object as it stands (甲街、乙巷等背街小巷改造 → 甲街, 乙巷), and takes
+    only what follows the category when that names more than work (甲路、乙路等道路照明设施 → 甲路照明设施)."""
+    r = rules()
+    after = re.sub(rf"^(?:{NUM}|{r.approx_count})(?:余|多)?{r.category_count}", "", rest)
+    phrase = re.match(r"[\u4e00-\u9fffA-Za-z]{2,16}", after)
+    phrase = strip_project_suffix(phrase.group(0)) if phrase else ""
+    if len(phrase) < 2 or r.marker.search(phrase):
+        return None  # 等N个项目, 等项目二期: the explicit reading
+    # The tail ends before the first verb that leaves a facility or a work word before it (or at the end).
+    ending = f"(?:{r.facility}|{r.category_work.pattern}|{r.list_tail_end})$"
+    ends = [v.start() for v in r.clause_verb.finditer(phrase) if v.start() > 0] + [len(phrase)]
+    tail = next((t for t in (_cut_tail(phrase[:e]) if e < len(phrase) else phrase for e in ends)
+                 if re.search(ending, t)), "")
+    # 等企业加强…: a tail naming a field or a kind of actor is no work.
+    if not 2 <= len(tail) <= 10 or r.not_category.search(tail):
+        return None
+    # The category is the longest prefix of the tail that names a facility class.
+    n = next((n for n in range(len(tail), 0, -1) if r.category.match(tail[:n])), 0)
+    work = tail[n:]
+    only_category = bool(n) and not _cut_tail(work)
+    if n and not only_category and not re.search(ending, work):
+        return None  # a category and no work (片区开发)
+    work_only = bool(r.work_only.fullmatch(work))
+    if not n and (work_only or not re.search(f"(?:{r.facility_noun}|{r.category_work.pattern})$|{r.work_end.pattern}", tail)):
+        return None  # 等新建: a bare work word; 等过街天桥: a facility noun is needed
+    # The list is the object of a construction verb: one before it or one right after the tail.
+    head = clause[:start]
+    if re.search(r"[和及与]$", head):
+        return None  # A、B提升和12个C: the count opens a new object
+    end = rest.find(tail) + len(tail)
+    if not (r.verb_after.match(rest[end:]) or r.clause_verb.match(r.adverbs.sub("", head))
+            or r.category_lead.match(r.adverbs.sub("", head))):
+        return None
+    items = [clean_name(_cut_tail(i)) for i in _split(head)]
+    if items:
+        # 建设提升甲路、乙路…: the first item follows the verbs that govern the list.
+        items[0] = r.list_verbs.sub("", items[0]) or items[0]
+    if not items or any(not i or len(i) > 10 or r.clause_verb.search(i) or re.search(r"[\d‘’“”]", i) for i in items):
+        return None
+    if only_category:
+        # 甲岗、乙营3个镇区污水管网建设: bare names counted take the category; named facilities are the
+        # categorised reading's.
+        if any(_specific_facility(i) for i in items) or after == rest:
+            return None  # … and only when counted (等门前三包示范街区 is no list of places)
+        return Candidate([i + tail for i in items], False, "list_tail")
+    names = []
+    for item in items:
+        own = _specific_facility(item) and item[-1] in (tail[:n] or tail)
+        if own and (work_only or not n):
+            names.append(item)  # 甲河、乙河等河道综合治理; 甲园、乙园等产业园
+        elif own:
+            names.append(item + work)  # 甲路、乙路等道路照明设施
+        else:
+            names.append(item + tail)  # 甲镇、乙镇3个镇区污水管网; 甲、乙两所卫生院提升
+    return Candidate(names, False, "list_tail")
 
 
 def _facilities(clause: str) -> list[Candidate]:
