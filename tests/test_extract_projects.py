@@ -84,6 +84,11 @@ def test_list_items_of_the_categorys_kind_stand_alone():
     assert {"翠柳路照明设施", "松涛路照明设施"} <= set(got)
 
 
+def test_relocation_and_repair_end_a_name():
+    got = names("加快推进青岗、柳湾建材市场退城搬迁，推进县文化馆搬迁，北山烈士陵园旧址修缮竣工。")
+    assert {"青岗建材市场退城搬迁", "柳湾建材市场退城搬迁", "县文化馆搬迁", "北山烈士陵园旧址修缮"} <= set(got)
+
+
 def test_name_boundaries_drop_verbs_counts_and_superlatives():
     got = names("新建全市最大规模的东城社区养老服务中心，枫林棚改1200套安置房基本建成。")
     assert "东城社区养老服务中心" in got
@@ -106,6 +111,7 @@ def test_name_boundaries_drop_verbs_counts_and_superlatives():
     "完成农村公路提质改造20公里，实施背街小巷提质改造。",
     "新建农村幸福院5家，完成“煤改电”小区12个。",
     "持续推进东湖小学、西湖小学集团化办学。",
+    "持续推进荒地开发、废弃地复垦和历史遗留矿山修复。",
     "实施冬季供暖工程，持续对村屯饮水工程进行改善。",
 ])
 def test_not_projects(sentence):

@@ -631,13 +631,16 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     # Named facilities split only where the last item's own facility ends like theirs (…路|雨污分流改造).
     cut = ((same_end if facilities else same_end or place_end or uniform) or [0])[0]
     tail = last[cut:]
-    if not cut:
-        return []
+    if not cut or re.search(r"[和及与的]", last):
+        return []  # 甲开发、乙复垦和丙修复: a conjunction in the last item joins two works
     if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
         return []
     if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])):
         return []
     names = [h + tail for h in heads] + [last]
+    # 甲治理、乙保护修复: a bare work word is shared only by objects that are specific (places, facilities).
+    if r.work_only.fullmatch(tail) and any(unspecific_work(n, r.facility) for n in names):
+        return []
     return names if all(project_name(n) for n in names) else []
 
 
