@@ -84,6 +84,11 @@ def test_list_items_of_the_categorys_kind_stand_alone():
     assert {"翠柳路照明设施", "松涛路照明设施"} <= set(got)
 
 
+def test_shared_work_may_end_before_the_list():
+    got = names("完成南岗、北岗污水处理厂提标改造、城区雨污分流管网建设。")
+    assert {"南岗污水处理厂提标改造", "北岗污水处理厂提标改造"} <= set(got)
+
+
 def test_relocation_and_repair_end_a_name():
     got = names("加快推进青岗、柳湾建材市场退城搬迁，推进县文化馆搬迁，北山烈士陵园旧址修缮竣工。")
     assert {"青岗建材市场退城搬迁", "柳湾建材市场退城搬迁", "县文化馆搬迁", "北山烈士陵园旧址修缮"} <= set(got)

@@ -567,9 +567,19 @@ def _facilities(clause: str) -> list[Candidate]:
     # 重点把A、B、C等，…: a list closed by 等 with no category after it.
     last_part = re.sub(r"等$", "", parts[-1])
     last = _before_verb(last_part) or _cut_tail(last_part)
-    shared = _shared_tail([clean_name(_cut_tail(first)), *(_cut_tail(p) for p in parts[1:-1])], last_part)
+    head = clean_name(_cut_tail(first))
+    head = clean_name(head[head.rfind("的") + 1:])  # 完成总投资5亿元的甲片区、乙村棚户区改造
+    heads = [head, *(_cut_tail(p) for p in parts[1:-1])]
+    shared = _shared_tail(heads, last_part)
     if shared:
         return [Candidate(shared, False, "shared_tail")]
+    # 完成甲、乙污水处理厂提标改造、丙管网建设: the places that share a work may end before the list does
+    # (then the last place must end like an earlier one or in a place word: no cut by length alone).
+    for j in range(len(parts) - 2, 0, -1):
+        shared = _shared_tail(heads[:j], parts[j], uniform_ok=False)
+        if shared:
+            return [Candidate(shared, False, "shared_tail"),
+                    *_facilities(_leading_verb(parts[0]) + "、".join(parts[j + 1:]))]
     # 推进人民路小学、都司街小学集团化办学: when the last item is no facility, what follows the list is the
     # head noun of the whole list (the items are modifiers), so none of them is a project.
     if not _specific_facility(_cut_tail(last)):
@@ -610,7 +620,7 @@ def _split_and(part: str) -> list[str]:
     return [part]
 
 
-def _shared_tail(heads: list[str], last_part: str) -> list[str]:
+def _shared_tail(heads: list[str], last_part: str, uniform_ok: bool = True) -> list[str]:
     """``城东、北庄、大赛棚户区改造攻坚推进`` → 城东棚户区改造, 北庄棚户区改造, 大赛棚户区改造: bare place names
     before a last item that carries the work for all of them. The last item's own place is as long as the
     earlier places (ending in the same character as one of them, else in a place word such as 村 or 社区,
@@ -620,23 +630,23 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     # 松林路、柏杨路雨污分流改造: named facilities share the last item's work (not its facility noun).
     facilities = bool(heads) and all(h and _specific_facility(h) for h in heads)
     if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities)
-                        or _generic(h) or r.clause_verb.search(h) for h in heads):
+                        or _generic(h) or r.category_noun.fullmatch(h) or r.clause_verb.search(h) for h in heads):
         return []
     verb = r.clause_verb.search(last_part)
     last = _cut_tail(last_part[: verb.start()] if verb and verb.start() > 0 else last_part)
     lengths = range(min(map(len, heads)), max(map(len, heads)) + 3)
     same_end = [n for n in lengths if n < len(last) and any(h[-1] == last[n - 1] for h in heads)]
     place_end = [n for n in lengths if n < len(last) and r.place_end.search(last[:n])]
-    uniform = [len(heads[0])] if len({len(h) for h in heads}) == 1 else []
+    uniform = [len(heads[0])] if len({len(h) for h in heads}) == 1 and uniform_ok else []
     # Named facilities split only where the last item's own facility ends like theirs (…路|雨污分流改造).
     cut = ((same_end if facilities else same_end or place_end or uniform) or [0])[0]
     tail = last[cut:]
-    if not cut or re.search(r"[和及与的]", last):
+    if not cut or re.search(r"[和及与的等]", last):
         return []  # 甲开发、乙复垦和丙修复: a conjunction in the last item joins two works
     if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
         return []
-    if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])):
-        return []
+    if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])) or (facilities and r.own_work.search(tail)):
+        return []  # 甲路、乙路西延: an extension is the last road's own
     names = [h + tail for h in heads] + [last]
     # 甲治理、乙保护修复: a bare work word is shared only by objects that are specific (places, facilities).
     if r.work_only.fullmatch(tail) and any(unspecific_work(n, r.facility) for n in names):
