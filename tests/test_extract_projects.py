@@ -84,6 +84,12 @@ def test_list_items_of_the_categorys_kind_stand_alone():
     assert {"翠柳路照明设施", "松涛路照明设施"} <= set(got)
 
 
+def test_opening_and_start_predicates_after_a_facility():
+    got = names("滨江农贸市场开市运营，北湖水库动工建设，南山风电一期并网发电，东坊特色街区整体开街，青禾嘉园一期顺利进场施工。")
+    assert {"滨江农贸市场", "北湖水库", "南山风电一期", "东坊特色街区", "青禾嘉园一期"} <= set(got)
+    assert got["滨江农贸市场"].status == "Completed" and got["北湖水库"].status == "Underway"
+
+
 def test_shared_work_may_end_before_the_list():
     got = names("完成南岗、北岗污水处理厂提标改造、城区雨污分流管网建设。")
     assert {"南岗污水处理厂提标改造", "北岗污水处理厂提标改造"} <= set(got)
