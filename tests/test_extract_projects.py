@@ -74,6 +74,8 @@ def test_list_shares_the_work_after_its_category():
     assert {"青岗镇区污水管网", "柳营镇区污水管网", "石湾镇区污水管网", "丰乐苑老旧小区改造"} <= set(got)
     got = names(plan="完成南屏、北坡两所卫生院提升工程，谋划启动县一中、县人民医院等过街天桥建设。")
     assert {"南屏卫生院提升", "北坡卫生院提升", "县一中过街天桥", "县人民医院过街天桥"} <= set(got)
+    got = names(plan="扎实推进青峰山、白龙潭等3个A级景区基础设施改造。")
+    assert {"青峰山A级景区基础设施改造", "白龙潭A级景区基础设施改造"} <= set(got)
 
 
 def test_list_items_of_the_categorys_kind_stand_alone():
@@ -123,6 +125,7 @@ def test_name_boundaries_drop_verbs_counts_and_superlatives():
     "新建农村幸福院5家，完成“煤改电”小区12个。",
     "持续推进东湖小学、西湖小学集团化办学。",
     "持续推进荒地开发、废弃地复垦和历史遗留矿山修复。",
+    "推动乡村道路、饮水、供电等设施升级改造，抓好东坡路、河滨公园等重点区域亮化提升。",
     "实施冬季供暖工程，持续对村屯饮水工程进行改善。",
 ])
 def test_not_projects(sentence):

@@ -90,6 +90,7 @@ class _Rules:
     work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
     category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
     list_verbs: re.Pattern  # the verbs that open a list and govern its items (建设提升A、B…)
+    class_lead: re.Pattern  # words opening a class of things rather than a work (重点区域, 主要路口)
     approx_count: str  # an uncounted number of things (多条, 数个)
     work_only: re.Pattern  # a phrase made only of work words (综合治理, 改造提升, 建设)
     verb_after: re.Pattern  # a construction verb right after a list's tail (aspect words between)
@@ -155,6 +156,7 @@ def _rules() -> _Rules:
         category_count=lex.alt("count.categories"),
         list_tail_end=lex.alt("facility.list_tail_ends"),
         approx_count=lex.alt("count.uncounted"),
+        class_lead=re.compile("^" + lex.alt("facility.class_leads")),
         work_only=re.compile(f"(?:{lex.alt('facility.work', 'facility.category_work', 'tail.work')}|{load('names').alt('work.modifiers', 'work.verbs')})+"),
         verb_after=re.compile(f"^(?:{aspect}|{lex.alt('verbs.adverbs')})*(?:{lex.alt('verbs.clause')})"),
         list_verbs=re.compile(f"^(?:{lex.alt('verbs.clause', 'verbs.clause_initial', 'verbs.adverbs', 'facility.category_lead', 'facility.work')})+(?={CN}{{2}})"),
@@ -295,7 +297,7 @@ class ProjectExtractor:
                 surfaces = _distribute_suffix(cand.names)
                 cleaned = [project_name(s) for s in surfaces]
                 # 分散式风电、分布式光伏、储能电站等项目: a list of kinds of installation, not of named works.
-                if len(surfaces) >= 2 and cand.shape != "shared_tail" and all(_generic(clean_name(s)) for s in surfaces):
+                if len(surfaces) >= 2 and cand.shape not in ("shared_tail", "list_tail") and all(_generic(clean_name(s)) for s in surfaces):
                     continue
                 for surface, name in zip(surfaces, cleaned):
                     # 冬季供暖工程, 村屯饮水工程: a name made only of generic words is an activity, not a work.
@@ -489,8 +491,8 @@ def _list_tail(clause: str, start: int, rest: str) -> Optional[Candidate]:
     ends = [v.start() for v in r.clause_verb.finditer(phrase) if v.start() > 0] + [len(phrase)]
     tail = next((t for t in (_cut_tail(phrase[:e]) if e < len(phrase) else phrase for e in ends)
                  if re.search(ending, t)), "")
-    # 等企业加强…: a tail naming a field or a kind of actor is no work.
-    if not 2 <= len(tail) <= 10 or r.not_category.search(tail):
+    # 等企业加强…: a tail naming a field or a kind of actor is no work; 等重点区域亮化: nor a class of places.
+    if not 2 <= len(tail) <= 10 or r.not_category.search(tail) or r.class_lead.match(tail):
         return None
     # The category is the longest prefix of the tail that names a facility class.
     n = next((n for n in range(len(tail), 0, -1) if r.category.match(tail[:n])), 0)
@@ -513,7 +515,8 @@ def _list_tail(clause: str, start: int, rest: str) -> Optional[Candidate]:
     if items:
         # 建设提升甲路、乙路…: the first item follows the verbs that govern the list.
         items[0] = r.list_verbs.sub("", items[0]) or items[0]
-    if not items or any(not i or len(i) > 10 or r.clause_verb.search(i) or re.search(r"[\d‘’“”]", i) for i in items):
+    if not items or any(not i or len(i) > 10 or r.clause_verb.search(i) or re.search(r"[\d‘’“”]", i) or _generic(i)
+                        for i in items):
         return None
     if only_category:
         # 甲岗、乙营3个镇区污水管网建设: bare names counted take the category; named facilities are the
