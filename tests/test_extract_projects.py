@@ -92,6 +92,11 @@ def test_opening_and_start_predicates_after_a_facility():
     assert got["滨江农贸市场"].status == "Completed" and got["北湖水库"].status == "Underway"
 
 
+def test_county_facilities_and_their_upgrades():
+    got = names("完成县体育场更新改造，加快推进县污水处理厂提标改造，完成南坪至北岭道路改建，区人民医院新院区投入使用。")
+    assert {"县体育场更新改造", "县污水处理厂提标改造", "南坪至北岭道路改建", "区人民医院新院区"} <= set(got)
+
+
 def test_shared_work_may_end_before_the_list():
     got = names("完成南岗、北岗污水处理厂提标改造、城区雨污分流管网建设。")
     assert {"南岗污水处理厂提标改造", "北岗污水处理厂提标改造"} <= set(got)
