@@ -40,6 +40,12 @@ def test_count_without_deng():
     assert {f.status for f in got.values()} == {"Completed"}
 
 
+def test_count_after_a_list_closed_by_deng():
+    got = names("实施青溪河中小河流治理等水利工程4项，完成县第二中学改造提升等教育项目3个。")
+    assert {"青溪河中小河流治理", "县第二中学改造提升"} <= set(got)
+    assert all(f.explicit for f in got.values())
+
+
 def test_shared_suffix_is_distributed():
     got = names(plan="加快东关村、西坡村棚改项目建设。")
     assert {"东关村棚改", "西坡村棚改"} <= set(got)

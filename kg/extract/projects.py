@@ -391,7 +391,8 @@ def _explicit(clause: str) -> list[Candidate]:
         body = before
         # 完成保交房项目4个, 招大引强项目9个: a count right after the marker counts a category, and
         # 大抓项目, 千方百计引项目: a one-word verb before it makes a slogan; neither names a project.
-        if (r.counted_after.match(clause[m.end():]) and "、" not in before) or r.slogan_verb.search(before):
+        # (A等水利工程4项: a list closed by 等 is what the count counts.)
+        if (r.counted_after.match(clause[m.end():]) and "、" not in before and "等" not in before) or r.slogan_verb.search(before):
             continue
         deng = before.rfind("等")
         counted_list = r.counted_list.match(before[deng:]) if deng >= 0 else None
