@@ -212,13 +212,15 @@ def test_leading_verbs_are_not_part_of_names():
 GLOSSARY = ("名词解释\n1.青禾食品产业园：位于城东镇，占地300亩，总投资2.5亿元。\n"
             "2.4所城区学校：包括城东学校、城西一小、河湾二小、北岭幼儿园。\n"
             "3.“三零”服务机制：指零距离、零障碍、零延误服务。\n"
-            "4.远帆电子：项目总投资1.2亿元，建设电子元件生产线。\n")
+            "4.远帆电子：项目总投资1.2亿元，建设电子元件生产线。\n"
+            "5.2个立体停车场：东街立体停车场（位于东街，占地1500平方米）、南关路立体停车场（位于南关路）。\n")
 
 
 def test_glossary_entries_name_projects_and_counted_categories_list_them():
     facts, _ = run("projects", report("新建4所城区学校。", "推进青禾食品产业园建设。") + GLOSSARY)
     got = {f.name: f for f in facts}
-    assert {"青禾食品产业园", "城东学校", "城西一小", "河湾二小", "北岭幼儿园", "远帆电子"} <= set(got)
+    assert {"青禾食品产业园", "城东学校", "城西一小", "河湾二小", "北岭幼儿园", "远帆电子",
+            "东街立体停车场", "南关路立体停车场"} <= set(got)
     assert got["远帆电子"].explicit and not got["城东学校"].explicit
     assert not any("三零" in n or "服务机制" in n for n in got)
 

@@ -330,8 +330,10 @@ def glossary_facts(sentence: Sentence, context: Context) -> list[ProjectMention]
     body = sentence.text[_ENTRY.match(sentence.text).end():]
     year = context.year_for(sentence)
     status = _status(body, sentence) if r.build_verb.search(body) else None
+    # A note in brackets after an item (X停车场(位于…，占地…)) is no part of the list.
+    listed = re.sub(r"[（(][^）)]*[）)]", "", body)
     if r.counted_category.match(title):
-        items = [_cut_tail(i) for i in _split(r.list_opener.sub("", re.split(r"[，。；]", body)[0]))]
+        items = [_cut_tail(i) for i in _split(r.list_opener.sub("", re.split(r"[，。；]", listed)[0]))]
         names = [n for n in (project_name(i) for i in items) if n and not _generic(n)]
         return [ProjectMention(n, n, status, year, False, evidence(sentence)) for n in names] if len(names) >= 2 else []
     name = project_name(title)
