@@ -269,6 +269,9 @@ class ProjectExtractor:
             if sentence.section == SECTION_GLOSSARY:
                 # A glossary describes its entries: their parts and neighbours are no projects of the report.
                 mentions = glossary_facts(sentence, context)
+                if glossary_title(sentence.text) is None and id(sentence) in build:
+                    # … but an entry's own counted list of projects (现已引入A、B等5个项目) is the report's.
+                    mentions = [m for m in self.sentence_facts(sentence, context, counted_only=True)]
             else:
                 mentions = self.sentence_facts(sentence, context) if id(sentence) in build else []
             for mention in mentions:
@@ -282,11 +285,13 @@ class ProjectExtractor:
                                                old.explicit or mention.explicit, mention.evidence)
         return [best[k] for k in order]
 
-    def sentence_facts(self, sentence: Sentence, context: Context) -> list[ProjectMention]:
+    def sentence_facts(self, sentence: Sentence, context: Context, counted_only: bool = False) -> list[ProjectMention]:
         r = rules()
         out: list[ProjectMention] = []
         year = context.year_for(sentence)
         for _, clause in clauses(sentence.text):
+            if counted_only and not r.counted_list.search(clause):
+                continue
             if not r.build_verb.search(clause) and not r.marker.search(clause):
                 continue
             if r.awarded.search(clause):
