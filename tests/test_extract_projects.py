@@ -34,6 +34,11 @@ def test_count_after_category_and_signed_status():
     assert {f.status for f in got.values()} == {"Signed"}
 
 
+def test_status_word_between_deng_and_marker():
+    got = names(plan="全程跟踪服务青禾硼材料、远帆科技等签约项目，推动北岭齿轮箱等51个续建项目早日竣工。")
+    assert {"青禾硼材料", "远帆科技", "北岭齿轮箱"} <= set(got)
+
+
 def test_count_without_deng():
     got = names("金桂苑、银杏府、枫林湾3个保交楼项目2000套住房交付。")
     assert set(got) == {"金桂苑", "银杏府", "枫林湾"}

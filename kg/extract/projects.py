@@ -90,6 +90,7 @@ class _Rules:
     work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
     category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
     list_verbs: re.Pattern  # the verbs that open a list and govern its items (建设提升A、B…)
+    status_tail: re.Pattern  # status words between 等 and 项目 (等签约项目, 等新开工项目)
     class_lead: re.Pattern  # words opening a class of things rather than a work (重点区域, 主要路口)
     approx_count: str  # an uncounted number of things (多条, 数个)
     work_only: re.Pattern  # a phrase made only of work words (综合治理, 改造提升, 建设)
@@ -157,6 +158,7 @@ def _rules() -> _Rules:
         list_tail_end=lex.alt("facility.list_tail_ends"),
         approx_count=lex.alt("count.uncounted"),
         class_lead=re.compile("^" + lex.alt("facility.class_leads")),
+        status_tail=re.compile(rf"(?:{NUM}(?:个|项))?(?:{lex.alt('marker.status_words')})+"),
         work_only=re.compile(f"(?:{lex.alt('facility.work', 'facility.category_work', 'tail.work')}|{load('names').alt('work.modifiers', 'work.verbs')})+"),
         verb_after=re.compile(f"^(?:{aspect}|{lex.alt('verbs.adverbs')})*(?:{lex.alt('verbs.clause')})"),
         list_verbs=re.compile(f"^(?:{lex.alt('verbs.clause', 'verbs.clause_initial', 'verbs.adverbs', 'facility.category_lead', 'facility.work')})+(?={CN}{{2}})"),
@@ -405,7 +407,9 @@ def _explicit(clause: str) -> list[Candidate]:
         counted_list = r.counted_list.match(before[deng:]) if deng >= 0 else None
         if deng >= 0 and ("、" not in before[deng:] or counted_list) and len(before) - deng <= 20:
             # 等六大方向招引产业项目: a tail with a verb or a field is not the list's category.
-            if r.clause_verb.search(before[deng:]) or r.not_category.search(before[deng:]):
+            # (等签约项目, 等续建项目: a status word is no verb of the tail.)
+            if (r.clause_verb.search(before[deng:]) and not r.status_tail.fullmatch(before[deng + 1:])) \
+                    or r.not_category.search(before[deng:]):
                 continue
             body = before[:deng]
         else:
