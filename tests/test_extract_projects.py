@@ -101,6 +101,8 @@ def test_opening_and_start_predicates_after_a_facility():
     got = names("滨江农贸市场开市运营，北湖水库动工建设，南山风电一期并网发电，东坊特色街区整体开街，青禾嘉园一期顺利进场施工。")
     assert {"滨江农贸市场", "北湖水库", "南山风电一期", "东坊特色街区", "青禾嘉园一期"} <= set(got)
     assert got["滨江农贸市场"].status == "Completed" and got["北湖水库"].status == "Underway"
+    got = names(plan="青禾、远帆建筑建材生产基地年内达到生产运营条件。")
+    assert {"青禾建筑建材生产基地", "远帆建筑建材生产基地"} <= set(got)
 
 
 def test_county_facilities_and_their_upgrades():
