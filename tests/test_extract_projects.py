@@ -105,6 +105,11 @@ def test_opening_and_start_predicates_after_a_facility():
     assert {"青禾建筑建材生产基地", "远帆建筑建材生产基地"} <= set(got)
 
 
+def test_a_section_in_brackets_belongs_to_the_name():
+    got = names("青松街（东环路至西环路）、柳林路（北关街至南关街）启动实施，北湖大数据中心（一期）全部封顶。")
+    assert {"青松街(东环路至西环路)", "柳林路(北关街至南关街)", "北湖大数据中心(一期)"} <= set(got)
+
+
 def test_county_facilities_and_their_upgrades():
     got = names("完成县体育场更新改造，加快推进县污水处理厂提标改造，完成南坪至北岭道路改建，区人民医院新院区投入使用。")
     assert {"县体育场更新改造", "县污水处理厂提标改造", "南坪至北岭道路改建", "区人民医院新院区"} <= set(got)

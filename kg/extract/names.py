@@ -108,7 +108,7 @@ def clean_name(raw: str) -> str:
     # 全市最大规模…, 全省首个…: a superlative before a name is not part of it.
     name = r.superlative.sub("", name)
     name = re.sub(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）]", "", name)
-    name = re.sub(r"^[“”\"'（(]+|[”\"'）)]+$", "", name) if not re.search(r"（[^）]*）$", name) else name
+    name = re.sub(r"^[“”\"'（(]+|[”\"'）)]+$", "", name) if not re.search(r"[（(][^）)]*[）)]$", name) else name
     prev = None
     while prev != name:
         prev = name

@@ -118,7 +118,7 @@ def _rules() -> _Rules:
         clause_verb=re.compile(f"{lex.alt('verbs.clause')}|^{lex.alt('verbs.clause_initial')}"),
         facility=facility,
         facility_noun=nouns,
-        facility_end=re.compile(facility + r"(?:（[^）]{1,6}）)?$"),
+        facility_end=re.compile(facility + r"(?:[（(][^）)]{1,12}[）)])?$"),
         adverbs=re.compile(f"^{lex.alt('verbs.adverbs')}+"),
         leading_run=re.compile(f"^{lex.alt('verbs.adverbs')}*{lex.alt('verbs.governing_run')}+"),
         category=re.compile(
