@@ -110,6 +110,11 @@ def test_a_section_in_brackets_belongs_to_the_name():
     assert {"青松街(东环路至西环路)", "柳林路(北关街至南关街)", "北湖大数据中心(一期)"} <= set(got)
 
 
+def test_ring_roads_and_parks_counted_after_them():
+    got = names(plan="谋划启动大南环、大西环建设，建成东环、柳湾两个公园。")
+    assert {"大南环", "大西环", "东环公园", "柳湾公园"} <= set(got)
+
+
 def test_county_facilities_and_their_upgrades():
     got = names("完成县体育场更新改造，加快推进县污水处理厂提标改造，完成南坪至北岭道路改建，区人民医院新院区投入使用。")
     assert {"县体育场更新改造", "县污水处理厂提标改造", "南坪至北岭道路改建", "区人民医院新院区"} <= set(got)

@@ -479,8 +479,10 @@ def _categorised(clause: str) -> list[Candidate]:
                      for i in items]
         elif counted and noun and not work and re.search(f"(?:{r.facility_noun})$", noun[-1].group(0)):
             # 建成北岭、南岗两个公园: bare names counted as facilities of one kind take its noun.
-            items = [i if _specific_facility(clean_name(i)) or r.place_end.search(clean_name(i)) else i + noun[-1].group(0)
-                     for i in items]
+            # (建成北环、南岗两个公园: a facility of another kind names where the park is.)
+            kind = noun[-1].group(0)
+            items = [i if (_specific_facility(clean_name(i)) and i[-1] in kind) or r.place_end.search(clean_name(i))
+                     else i + kind for i in items]
         if items:
             found.append(Candidate(items, False, "categorised"))
     return found
