@@ -115,6 +115,11 @@ def test_ring_roads_and_parks_counted_after_them():
     assert {"大南环", "大西环", "东环公园", "柳湾公园"} <= set(got)
 
 
+def test_road_sections_are_facilities():
+    got = names("青岭高速东坡至北岭段、柳河高速城关段开工建设，积极推进南山线绕城段建设。")
+    assert {"青岭高速东坡至北岭段", "柳河高速城关段", "南山线绕城段"} <= set(got)
+
+
 def test_county_facilities_and_their_upgrades():
     got = names("完成县体育场更新改造，加快推进县污水处理厂提标改造，完成南坪至北岭道路改建，区人民医院新院区投入使用。")
     assert {"县体育场更新改造", "县污水处理厂提标改造", "南坪至北岭道路改建", "区人民医院新院区"} <= set(got)
