@@ -125,6 +125,11 @@ def test_county_facilities_and_their_upgrades():
     assert {"县体育场更新改造", "县污水处理厂提标改造", "南坪至北岭道路改建", "区人民医院新院区"} <= set(got)
 
 
+def test_shared_work_after_an_amount_and_a_district_part():
+    got = names("完成总投资8亿元的C片区、南关口、东西营棚户区改造。")
+    assert {"C片区棚户区改造", "南关口棚户区改造", "东西营棚户区改造"} <= set(got)
+
+
 def test_shared_work_may_end_before_the_list():
     got = names("完成南岗、北岗污水处理厂提标改造、城区雨污分流管网建设。")
     assert {"南岗污水处理厂提标改造", "北岗污水处理厂提标改造"} <= set(got)

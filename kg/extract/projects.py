@@ -646,7 +646,7 @@ def _shared_tail(heads: list[str], last_part: str, uniform_ok: bool = True) -> l
     r = rules()
     # 松林路、柏杨路雨污分流改造: named facilities share the last item's work (not its facility noun).
     facilities = bool(heads) and all(h and _specific_facility(h) for h in heads)
-    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities)
+    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities and not r.place_end.search(h))
                         or _generic(h) or r.category_noun.fullmatch(h) or r.clause_verb.search(h) for h in heads):
         return []
     verb = r.clause_verb.search(last_part)
