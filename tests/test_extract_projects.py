@@ -34,10 +34,21 @@ def test_count_after_category_and_signed_status():
     assert {f.status for f in got.values()} == {"Signed"}
 
 
+def test_status_word_between_deng_and_marker():
+    got = names(plan="全程跟踪服务青禾硼材料、远帆科技等签约项目，推动北岭齿轮箱等51个续建项目早日竣工。")
+    assert {"青禾硼材料", "远帆科技", "北岭齿轮箱"} <= set(got)
+
+
 def test_count_without_deng():
     got = names("金桂苑、银杏府、枫林湾3个保交楼项目2000套住房交付。")
     assert set(got) == {"金桂苑", "银杏府", "枫林湾"}
     assert {f.status for f in got.values()} == {"Completed"}
+
+
+def test_count_after_a_list_closed_by_deng():
+    got = names("实施青溪河中小河流治理等水利工程4项，完成县第二中学改造提升等教育项目3个。")
+    assert {"青溪河中小河流治理", "县第二中学改造提升"} <= set(got)
+    assert all(f.explicit for f in got.values())
 
 
 def test_shared_suffix_is_distributed():
@@ -69,6 +80,66 @@ def test_categorised_list_of_roads_and_estates():
     assert {"青柳街", "石桥巷", "翠湖湾", "锦绣城"} <= set(got)
 
 
+def test_list_shares_the_work_after_its_category():
+    got = names("完成青岗、柳营、石湾3个镇区污水管网建设，启动丰乐苑等4个老旧小区改造。")
+    assert {"青岗镇区污水管网", "柳营镇区污水管网", "石湾镇区污水管网", "丰乐苑老旧小区改造"} <= set(got)
+    got = names(plan="完成南屏、北坡两所卫生院提升工程，谋划启动县一中、县人民医院等过街天桥建设。")
+    assert {"南屏卫生院提升", "北坡卫生院提升", "县一中过街天桥", "县人民医院过街天桥"} <= set(got)
+    got = names(plan="扎实推进青峰山、白龙潭等3个A级景区基础设施改造。")
+    assert {"青峰山A级景区基础设施改造", "白龙潭A级景区基础设施改造"} <= set(got)
+
+
+def test_list_items_of_the_categorys_kind_stand_alone():
+    # 青溪河 is itself a river: the category and work words are not part of its name …
+    got = names(plan="加快青溪河、白沙河等5条河道综合治理，建设翠柳路、松涛路等8条道路照明设施。")
+    assert {"青溪河", "白沙河"} <= set(got)
+    # … but a facility after the category is (照明设施 of each road).
+    assert {"翠柳路照明设施", "松涛路照明设施"} <= set(got)
+
+
+def test_opening_and_start_predicates_after_a_facility():
+    got = names("滨江农贸市场开市运营，北湖水库动工建设，南山风电一期并网发电，东坊特色街区整体开街，青禾嘉园一期顺利进场施工。")
+    assert {"滨江农贸市场", "北湖水库", "南山风电一期", "东坊特色街区", "青禾嘉园一期"} <= set(got)
+    assert got["滨江农贸市场"].status == "Completed" and got["北湖水库"].status == "Underway"
+    got = names(plan="青禾、远帆建筑建材生产基地年内达到生产运营条件。")
+    assert {"青禾建筑建材生产基地", "远帆建筑建材生产基地"} <= set(got)
+
+
+def test_a_section_in_brackets_belongs_to_the_name():
+    got = names("青松街（东环路至西环路）、柳林路（北关街至南关街）启动实施，北湖大数据中心（一期）全部封顶。")
+    assert {"青松街(东环路至西环路)", "柳林路(北关街至南关街)", "北湖大数据中心(一期)"} <= set(got)
+
+
+def test_ring_roads_and_parks_counted_after_them():
+    got = names(plan="谋划启动大南环、大西环建设，建成东环、柳湾两个公园。")
+    assert {"大南环", "大西环", "东环公园", "柳湾公园"} <= set(got)
+
+
+def test_road_sections_are_facilities():
+    got = names("青岭高速东坡至北岭段、柳河高速城关段开工建设，积极推进南山线绕城段建设。")
+    assert {"青岭高速东坡至北岭段", "柳河高速城关段", "南山线绕城段"} <= set(got)
+
+
+def test_county_facilities_and_their_upgrades():
+    got = names("完成县体育场更新改造，加快推进县污水处理厂提标改造，完成南坪至北岭道路改建，区人民医院新院区投入使用。")
+    assert {"县体育场更新改造", "县污水处理厂提标改造", "南坪至北岭道路改建", "区人民医院新院区"} <= set(got)
+
+
+def test_shared_work_after_an_amount_and_a_district_part():
+    got = names("完成总投资8亿元的C片区、南关口、东西营棚户区改造。")
+    assert {"C片区棚户区改造", "南关口棚户区改造", "东西营棚户区改造"} <= set(got)
+
+
+def test_shared_work_may_end_before_the_list():
+    got = names("完成南岗、北岗污水处理厂提标改造、城区雨污分流管网建设。")
+    assert {"南岗污水处理厂提标改造", "北岗污水处理厂提标改造"} <= set(got)
+
+
+def test_relocation_and_repair_end_a_name():
+    got = names("加快推进青岗、柳湾建材市场退城搬迁，推进县文化馆搬迁，北山烈士陵园旧址修缮竣工。")
+    assert {"青岗建材市场退城搬迁", "柳湾建材市场退城搬迁", "县文化馆搬迁", "北山烈士陵园旧址修缮"} <= set(got)
+
+
 def test_name_boundaries_drop_verbs_counts_and_superlatives():
     got = names("新建全市最大规模的东城社区养老服务中心，枫林棚改1200套安置房基本建成。")
     assert "东城社区养老服务中心" in got
@@ -91,6 +162,8 @@ def test_name_boundaries_drop_verbs_counts_and_superlatives():
     "完成农村公路提质改造20公里，实施背街小巷提质改造。",
     "新建农村幸福院5家，完成“煤改电”小区12个。",
     "持续推进东湖小学、西湖小学集团化办学。",
+    "持续推进荒地开发、废弃地复垦和历史遗留矿山修复。",
+    "推动乡村道路、饮水、供电等设施升级改造，抓好东坡路、河滨公园等重点区域亮化提升。",
     "实施冬季供暖工程，持续对村屯饮水工程进行改善。",
 ])
 def test_not_projects(sentence):
@@ -166,13 +239,16 @@ def test_leading_verbs_are_not_part_of_names():
 GLOSSARY = ("名词解释\n1.青禾食品产业园：位于城东镇，占地300亩，总投资2.5亿元。\n"
             "2.4所城区学校：包括城东学校、城西一小、河湾二小、北岭幼儿园。\n"
             "3.“三零”服务机制：指零距离、零障碍、零延误服务。\n"
-            "4.远帆电子：项目总投资1.2亿元，建设电子元件生产线。\n")
+            "4.远帆电子：项目总投资1.2亿元，建设电子元件生产线。\n"
+            "5.2个立体停车场：东街立体停车场（位于东街，占地1500平方米）、南关路立体停车场（位于南关路）。\n"
+            "6.青山建材园：位于青山镇。现已引入青禾装配式建材、远帆骨料加工基地等2个项目，总投资3亿元。\n")
 
 
 def test_glossary_entries_name_projects_and_counted_categories_list_them():
     facts, _ = run("projects", report("新建4所城区学校。", "推进青禾食品产业园建设。") + GLOSSARY)
     got = {f.name: f for f in facts}
-    assert {"青禾食品产业园", "城东学校", "城西一小", "河湾二小", "北岭幼儿园", "远帆电子"} <= set(got)
+    assert {"青禾食品产业园", "城东学校", "城西一小", "河湾二小", "北岭幼儿园", "远帆电子",
+            "东街立体停车场", "南关路立体停车场", "青禾装配式建材", "远帆骨料加工基地"} <= set(got)
     assert got["远帆电子"].explicit and not got["城东学校"].explicit
     assert not any("三零" in n or "服务机制" in n for n in got)
 

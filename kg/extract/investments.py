@@ -119,10 +119,16 @@ class InvestmentExtractor:
                 name = topic
             elif around[0] is not None and not topic:
                 name = _whole_name(around[0])
-        if name is None:
+        # 加快矿山生态修复，投资N万元: work on an object made only of generic words is no one project.
+        if name is None or _generic_work(name):
             return []
         return [InvestmentMention(name, money.value, money.currency, kind if money.currency == "CNY" else "OtherAmount",
                                   money.text, evidence(sentence))]
+
+
+def _generic_work(name: str) -> bool:
+    work = names.rules().work_end.search(name)
+    return bool(work) and names.generic_only(name[: work.start()], projects.rules().facility_noun)
 
 
 def _name_after(text: str) -> Optional[str]:

@@ -93,6 +93,13 @@ class _Rules:
     work_end: re.Pattern  # a name that ends in a work word (X改造, Y治理)
     category_count: str  # measure words of a count of facilities of one kind (两个公园, 3所学校)
     length_unit: str  # units of a length (公里, 米)
+    list_verbs: re.Pattern  # the verbs that open a list and govern its items (建设提升A、B…)
+    status_tail: re.Pattern  # status words between 等 and 项目 (等签约项目, 等新开工项目)
+    class_lead: re.Pattern  # words opening a class of things rather than a work (重点区域, 主要路口)
+    approx_count: str  # an uncounted number of things (多条, 数个)
+    work_only: re.Pattern  # a phrase made only of work words (综合治理, 改造提升, 建设)
+    verb_after: re.Pattern  # a construction verb right after a list's tail (aspect words between)
+    list_tail_end: str  # what else may end the work a list shares (A、B等道路照明设施)
 
 
 def _rules() -> _Rules:
@@ -115,7 +122,7 @@ def _rules() -> _Rules:
         clause_verb=re.compile(f"{lex.alt('verbs.clause')}|^{lex.alt('verbs.clause_initial')}"),
         facility=facility,
         facility_noun=nouns,
-        facility_end=re.compile(facility + r"(?:（[^）]{1,6}）)?$"),
+        facility_end=re.compile(facility + r"(?:[（(][^）)]{1,12}[）)])?$"),
         adverbs=re.compile(f"^{lex.alt('verbs.adverbs')}+"),
         leading_run=re.compile(f"^{lex.alt('verbs.adverbs')}*{lex.alt('verbs.governing_run')}+"),
         category=re.compile(
@@ -155,6 +162,13 @@ def _rules() -> _Rules:
         work_end=re.compile(f"(?:{lex.alt('facility.work')})$"),
         category_count=lex.alt("count.categories"),
         length_unit=lex.alt("count.length"),
+        list_tail_end=lex.alt("facility.list_tail_ends"),
+        approx_count=lex.alt("count.uncounted"),
+        class_lead=re.compile("^" + lex.alt("facility.class_leads")),
+        status_tail=re.compile(rf"(?:{NUM}(?:个|项))?(?:{lex.alt('marker.status_words')})+"),
+        work_only=re.compile(f"(?:{lex.alt('facility.work', 'facility.category_work', 'tail.work')}|{load('names').alt('work.modifiers', 'work.verbs')})+"),
+        verb_after=re.compile(f"^(?:{aspect}|{lex.alt('verbs.adverbs')})*(?:{lex.alt('verbs.clause')})"),
+        list_verbs=re.compile(f"^(?:{lex.alt('verbs.clause', 'verbs.clause_initial', 'verbs.adverbs', 'facility.category_lead', 'facility.work')})+(?={CN}{{2}})"),
     )
 
 
@@ -296,6 +310,9 @@ class ProjectExtractor:
             if sentence.section == SECTION_GLOSSARY:
                 # A glossary describes its entries: their parts and neighbours are no projects of the report.
                 mentions = glossary_facts(sentence, context)
+                if glossary_title(sentence.text) is None and id(sentence) in build:
+                    # … but an entry's own counted list of projects (现已引入A、B等5个项目) is the report's.
+                    mentions = [m for m in self.sentence_facts(sentence, context, counted_only=True)]
             else:
                 mentions = self.sentence_facts(sentence, context) if id(sentence) in build else []
             for mention in mentions:
@@ -313,11 +330,13 @@ class ProjectExtractor:
                     order[order.index(key)] = mention.name
         return [best[k] for k in order]
 
-    def sentence_facts(self, sentence: Sentence, context: Context) -> list[ProjectMention]:
+    def sentence_facts(self, sentence: Sentence, context: Context, counted_only: bool = False) -> list[ProjectMention]:
         r = rules()
         out: list[ProjectMention] = []
         year = context.year_for(sentence)
         for _, clause in clauses(sentence.text):
+            if counted_only and not r.counted_list.search(clause):
+                continue
             if not r.build_verb.search(clause) and not r.marker.search(clause):
                 continue
             if r.awarded.search(clause):
@@ -333,7 +352,7 @@ class ProjectExtractor:
                 surfaces = _distribute_suffix(cand.names)
                 cleaned = [project_name(s) for s in surfaces]
                 # 分散式风电、分布式光伏、储能电站等项目: a list of kinds of installation, not of named works.
-                if len(surfaces) >= 2 and cand.shape != "shared_tail" and all(_generic(clean_name(s)) for s in surfaces):
+                if len(surfaces) >= 2 and cand.shape not in ("shared_tail", "list_tail") and all(_generic(clean_name(s)) for s in surfaces):
                     continue
                 for surface, name in zip(surfaces, cleaned):
                     # 冬季供暖工程, 村屯饮水工程: a name made only of generic words is an activity, not a work.
@@ -366,8 +385,10 @@ def glossary_facts(sentence: Sentence, context: Context) -> list[ProjectMention]
     body = sentence.text[_ENTRY.match(sentence.text).end():]
     year = context.year_for(sentence)
     status = _status(body, sentence) if r.build_verb.search(body) else None
+    # A note in brackets after an item (X停车场(位于…，占地…)) is no part of the list.
+    listed = re.sub(r"[（(][^）)]*[）)]", "", body)
     if r.counted_category.match(title):
-        items = [_cut_tail(i) for i in _split(r.list_opener.sub("", re.split(r"[，。；]", body)[0]))]
+        items = [_cut_tail(i) for i in _split(r.list_opener.sub("", re.split(r"[，。；]", listed)[0]))]
         names = [n for n in (project_name(i) for i in items) if n and not _generic(n)]
         return [ProjectMention(n, n, status, year, False, evidence(sentence)) for n in names] if len(names) >= 2 else []
     name = project_name(title)
@@ -396,7 +417,7 @@ def _decide(name: str, cand: Candidate, clause: str) -> bool:
     r = rules()
     if _counted_kind(name, clause) or generic_only(name, r.facility_noun) or _generic_parts(name):
         return False
-    if cand.shape == "shared_tail":
+    if cand.shape in ("shared_tail", "list_tail"):
         return True
     return not unspecific_work(name, r.facility_noun, explicit=cand.explicit)
 
@@ -435,13 +456,16 @@ def _explicit(clause: str) -> list[Candidate]:
         body = before
         # 完成保交房项目4个, 招大引强项目9个: a count right after the marker counts a category, and
         # 大抓项目, 千方百计引项目: a one-word verb before it makes a slogan; neither names a project.
+        # (A等水利工程4项: a list closed by 等 is what the count counts.)
         if (r.counted_after.match(clause[m.end():]) and "等" not in before) or r.slogan_verb.search(before):
             continue
         deng = before.rfind("等")
         counted_list = r.counted_list.match(before[deng:]) if deng >= 0 else None
         if deng >= 0 and ("、" not in before[deng:] or counted_list) and len(before) - deng <= 20:
             # 等六大方向招引产业项目: a tail with a verb or a field is not the list's category.
-            if r.clause_verb.search(before[deng:]) or r.not_category.search(before[deng:]):
+            # (等签约项目, 等续建项目: a status word is no verb of the tail.)
+            if (r.clause_verb.search(before[deng:]) and not r.status_tail.fullmatch(before[deng + 1:])) \
+                    or r.not_category.search(before[deng:]):
                 continue
             body = before[:deng]
         elif deng >= 0 and before.endswith("的") and len(before) - deng <= 20:
@@ -520,6 +544,10 @@ def _categorised(clause: str) -> list[Candidate]:
         if counted and ("、" not in clause[: m.start()] or "等" in clause[: m.start()]):
             continue
         rest = clause[m.end():]
+        shared = _list_tail(clause, m.start(), rest)
+        if shared:
+            found.append(shared)
+            continue
         cat = re.match(r"[\u4e00-\u9fff\d]{1,12}", rest)
         if not cat:
             continue
@@ -546,11 +574,75 @@ def _categorised(clause: str) -> list[Candidate]:
                      for i in items]
         elif counted and noun and not work and re.search(f"(?:{r.facility_noun})$", noun[-1].group(0)):
             # 建成北岭、南岗两个公园: bare names counted as facilities of one kind take its noun.
-            items = [i if _specific_facility(clean_name(i)) or r.place_end.search(clean_name(i)) else i + noun[-1].group(0)
-                     for i in items]
+            # (建成北环、南岗两个公园: a facility of another kind names where the park is.)
+            kind = noun[-1].group(0)
+            items = [i if (_specific_facility(clean_name(i)) and i[-1] in kind) or r.place_end.search(clean_name(i))
+                     else i + kind for i in items]
         if items:
             found.append(Candidate(items, False, shape))
     return found
+
+
+def _list_tail(clause: str, start: int, rest: str) -> Optional[Candidate]:
+    """``完成甲镇、乙镇3个镇区污水管网建设`` → 甲镇镇区污水管网建设, 乙镇镇区污水管网建设: a list closed by
+    等 or a count, followed by a phrase that carries the work (a category and the work on it, or a facility
+    that is not a category: 转运站, 过街天桥), names one work per item. An item that is itself a facility
+    of the category's kind is the work's object as it stands (甲街、乙巷等背街小巷改造 → 甲街, 乙巷), and takes
+    only what follows the category when that names more than work (甲路、乙路等道路照明设施 → 甲路照明设施)."""
+    r = rules()
+    after = re.sub(rf"^(?:{NUM}|{r.approx_count})(?:余|多)?{r.category_count}", "", rest)
+    phrase = re.match(r"[\u4e00-\u9fffA-Za-z]{2,16}", after)
+    phrase = strip_project_suffix(phrase.group(0)) if phrase else ""
+    if len(phrase) < 2 or r.marker.search(phrase):
+        return None  # 等N个项目, 等项目二期: the explicit reading
+    # The tail ends before the first verb that leaves a facility or a work word before it (or at the end).
+    ending = f"(?:{r.facility}|{r.category_work.pattern}|{r.list_tail_end})$"
+    ends = [v.start() for v in r.clause_verb.finditer(phrase) if v.start() > 0] + [len(phrase)]
+    tail = next((t for t in (_cut_tail(phrase[:e]) if e < len(phrase) else phrase for e in ends)
+                 if re.search(ending, t)), "")
+    # 等企业加强…: a tail naming a field or a kind of actor is no work; 等重点区域亮化: nor a class of places.
+    if not 2 <= len(tail) <= 10 or r.not_category.search(tail) or r.class_lead.match(tail):
+        return None
+    # The category is the longest prefix of the tail that names a facility class.
+    n = next((n for n in range(len(tail), 0, -1) if r.category.match(tail[:n])), 0)
+    work = tail[n:]
+    only_category = bool(n) and not _cut_tail(work)
+    if n and not only_category and not re.search(ending, work):
+        return None  # a category and no work (片区开发)
+    work_only = bool(r.work_only.fullmatch(work))
+    if not n and (work_only or not re.search(f"(?:{r.facility_noun}|{r.category_work.pattern})$|{r.work_end.pattern}", tail)):
+        return None  # 等新建: a bare work word; 等过街天桥: a facility noun is needed
+    # The list is the object of a construction verb: one before it or one right after the tail.
+    head = clause[:start]
+    if re.search(r"[和及与]$", head):
+        return None  # A、B提升和12个C: the count opens a new object
+    end = rest.find(tail) + len(tail)
+    if not (r.verb_after.match(rest[end:]) or r.clause_verb.match(r.adverbs.sub("", head))
+            or r.category_lead.match(r.adverbs.sub("", head))):
+        return None
+    items = [clean_name(_cut_tail(i)) for i in _split(head)]
+    if items:
+        # 建设提升甲路、乙路…: the first item follows the verbs that govern the list.
+        items[0] = r.list_verbs.sub("", items[0]) or items[0]
+    if not items or any(not i or len(i) > 10 or r.clause_verb.search(i) or re.search(r"[\d‘’“”]", i) or _generic(i)
+                        for i in items):
+        return None
+    if only_category:
+        # 甲岗、乙营3个镇区污水管网建设: bare names counted take the category; named facilities are the
+        # categorised reading's.
+        if any(_specific_facility(i) for i in items) or after == rest:
+            return None  # … and only when counted (等门前三包示范街区 is no list of places)
+        return Candidate([i + tail for i in items], False, "list_tail")
+    names = []
+    for item in items:
+        own = _specific_facility(item) and item[-1] in (tail[:n] or tail)
+        if own and (work_only or not n):
+            names.append(item)  # 甲河、乙河等河道综合治理; 甲园、乙园等产业园
+        elif own:
+            names.append(item + work)  # 甲路、乙路等道路照明设施
+        else:
+            names.append(item + tail)  # 甲镇、乙镇3个镇区污水管网; 甲、乙两所卫生院提升
+    return Candidate(names, False, "list_tail")
 
 
 def _facilities(clause: str) -> list[Candidate]:
@@ -588,9 +680,19 @@ def _facilities(clause: str) -> list[Candidate]:
     # 重点把A、B、C等，…: a list closed by 等 with no category after it.
     last_part = re.sub(r"等$", "", parts[-1])
     last = _before_verb(last_part) or _cut_tail(last_part)
-    shared = _shared_tail([clean_name(_cut_tail(first)), *(_cut_tail(p) for p in parts[1:-1])], last_part)
+    head = clean_name(_cut_tail(first))
+    head = clean_name(head[head.rfind("的") + 1:])  # 完成总投资5亿元的甲片区、乙村棚户区改造
+    heads = [head, *(_cut_tail(p) for p in parts[1:-1])]
+    shared = _shared_tail(heads, last_part)
     if shared:
         return [Candidate(shared, False, "shared_tail")]
+    # 完成甲、乙污水处理厂提标改造、丙管网建设: the places that share a work may end before the list does
+    # (then the last place must end like an earlier one or in a place word: no cut by length alone).
+    for j in range(len(parts) - 2, 0, -1):
+        shared = _shared_tail(heads[:j], parts[j], uniform_ok=False)
+        if shared:
+            return [Candidate(shared, False, "shared_tail"),
+                    *_facilities(_leading_verb(parts[0]) + "、".join(parts[j + 1:]))]
     # 推进人民路小学、都司街小学集团化办学: when the last item is no facility, what follows the list is the
     # head noun of the whole list (the items are modifiers), so none of them is a project.
     if not _specific_facility(_cut_tail(last)):
@@ -639,7 +741,7 @@ def _split_and(part: str) -> list[str]:
     return [part]
 
 
-def _shared_tail(heads: list[str], last_part: str) -> list[str]:
+def _shared_tail(heads: list[str], last_part: str, uniform_ok: bool = True) -> list[str]:
     """``城东、北庄、大赛棚户区改造攻坚推进`` → 城东棚户区改造, 北庄棚户区改造, 大赛棚户区改造: bare place names
     before a last item that carries the work for all of them. The last item's own place is as long as the
     earlier places (ending in the same character as one of them, else in a place word such as 村 or 社区,
@@ -648,26 +750,30 @@ def _shared_tail(heads: list[str], last_part: str) -> list[str]:
     r = rules()
     # 松林路、柏杨路雨污分流改造: named facilities share the last item's work (not its facility noun).
     facilities = bool(heads) and all(h and _specific_facility(h) for h in heads)
-    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities)
-                        or _generic(h) or r.clause_verb.search(h) for h in heads):
+    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities and not r.place_end.search(h))
+                        or _generic(h) or r.category_noun.fullmatch(h) or r.clause_verb.search(h) for h in heads):
         return []
     verb = r.clause_verb.search(last_part)
     last = _cut_tail(last_part[: verb.start()] if verb and verb.start() > 0 else last_part)
     lengths = range(min(map(len, heads)), max(map(len, heads)) + 3)
     same_end = [n for n in lengths if n < len(last) and any(h[-1] == last[n - 1] for h in heads)]
     place_end = [n for n in lengths if n < len(last) and r.place_end.search(last[:n])]
-    uniform = [len(heads[0])] if len({len(h) for h in heads}) == 1 else []
+    uniform = [len(heads[0])] if len({len(h) for h in heads}) == 1 and uniform_ok else []
     # Named facilities split only where the last item's own facility ends like theirs (…路|雨污分流改造).
     cut = ((same_end if facilities else same_end or place_end or uniform) or [0])[0]
     tail = last[cut:]
     # 推进电力、供水管网改造: when the last item's own place is a generic word, the heads are kinds, not places.
-    if not cut or _generic(last[:cut]) or generic_only(last[:cut], r.facility):
+    if not cut or _generic(last[:cut]) or generic_only(last[:cut], r.facility) \
+            or re.search(r"[和及与的等]", last):  # 甲开发、乙复垦和丙修复: a conjunction joins two works
         return []
     if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
         return []
-    if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])):
-        return []
+    if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])) or (facilities and r.own_work.search(tail)):
+        return []  # 甲路、乙路西延: an extension is the last road's own
     names = [h + tail for h in heads] + [last]
+    # 甲治理、乙保护修复: a bare work word is shared only by objects that are specific (places, facilities).
+    if r.work_only.fullmatch(tail) and any(unspecific_work(n, r.facility) for n in names):
+        return []
     return names if all(project_name(n) for n in names) else []
 
 
