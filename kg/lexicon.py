@@ -89,9 +89,15 @@ def alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(map(re.escape, unique)) + ")"
 
 
+_DIRS: dict[str, tuple[Path, ...]] = {}
+
+
 def user_dirs() -> tuple[Path, ...]:
     value = os.environ.get(LEXICON_ENV, "")
-    return tuple(Path(p) for p in value.split(os.pathsep) if p)
+    found = _DIRS.get(value)  # extractors ask on every call: parse each value of the variable once
+    if found is None:
+        found = _DIRS[value] = tuple(Path(p) for p in value.split(os.pathsep) if p)
+    return found
 
 
 def set_user_dirs(dirs: Iterable[Path | str]) -> None:
@@ -105,6 +111,7 @@ def set_user_dirs(dirs: Iterable[Path | str]) -> None:
     else:
         os.environ.pop(LEXICON_ENV, None)
     _load.cache_clear()
+    _FAST.clear()
 
 
 def _read(name: str, dirs: tuple[Path, ...]) -> tuple[str, bytes]:
@@ -138,15 +145,23 @@ def load(name: str) -> Lexicon:
 
 
 _COMPILED: dict[tuple, Any] = {}
+# (build, lexicon names, lexicon folders variable) → the patterns: what :func:`compiled` found for them
+# (the files in effect follow from the folders while ``_load`` keeps its cache; set_user_dirs clears both).
+# Extractors call ``compiled`` once per sentence or candidate: this skips loading each lexicon again.
+_FAST: dict[tuple, Any] = {}
 
 
 def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
     """``build()`` — a module's patterns compiled from lexicons — made once per set of lexicon files in
     effect for ``lexicon_names`` (so ``--lexicon`` folders get their own), and reused after that."""
-    key = (build, tuple(load(name).source for name in lexicon_names))
-    found = _COMPILED.get(key)
+    fast = (build, lexicon_names, os.environ.get(LEXICON_ENV, ""))
+    found = _FAST.get(fast)
     if found is None:
-        found = _COMPILED[key] = build()
+        key = (build, tuple(load(name).source for name in lexicon_names))
+        found = _COMPILED.get(key)
+        if found is None:
+            found = _COMPILED[key] = build()
+        _FAST[fast] = found
     return found
 
 

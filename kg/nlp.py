@@ -281,7 +281,7 @@ class MetaComponent:
     def __call__(self, doc: Doc) -> Doc:
         from kg.extract.meta import extract_meta
 
-        doc._.gwr_meta = extract_meta(doc.text, doc._.gwr_review_year, doc._.gwr_plan_year,
+        doc._.gwr_meta = extract_meta(_tokens(doc)[0], doc._.gwr_review_year, doc._.gwr_plan_year,
                                       district=DISTRICT_HINT.get())
         doc._.gwr_facts = {}
         return doc
