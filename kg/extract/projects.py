@@ -168,12 +168,16 @@ def _merge_key(name: str) -> str:
     return r.merge_tail.sub("", re.sub(r"[（(][^）)]*[）)]", "", name)) or name
 
 
-def _same_as(name: str, known: list[str]) -> str:
+def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None) -> str:
     """The key of an earlier mention of the same project: equal once a bracketed note and a trailing
-    work word are dropped (沙颍河（湛河区段）防洪治理 = 沙颍河防洪治理, 石龙河 = 石龙河治理). Never fuzzy."""
+    work word are dropped (沙颍河（湛河区段）防洪治理 = 沙颍河防洪治理, 石龙河 = 石龙河治理). Never fuzzy.
+    ``keys`` keeps the merge keys of ``known`` across calls (one report's)."""
+    keys = {} if keys is None else keys
     key = _merge_key(name)
     for other in known:
-        okey = _merge_key(other)
+        okey = keys.get(other)
+        if okey is None:
+            okey = keys[other] = _merge_key(other)
         if okey == key or (min(len(key), len(okey)) >= 4 and (key.endswith(okey) or okey.endswith(key))
                            and set(re.findall(PHASE, name)) == set(re.findall(PHASE, other))):
             return other
@@ -251,6 +255,7 @@ class ProjectExtractor:
         best: dict[str, ProjectMention] = {}
         order: list[str] = []
         build = {id(s) for s in sentences_with(doc, "BUILD")}
+        merge_keys: dict[str, str] = {}
         for sentence in doc._.gwr_sentences:
             if sentence.section not in (SECTION_REVIEW, SECTION_PLAN, SECTION_GLOSSARY) or _HEADING.match(sentence.text):
                 continue
@@ -260,7 +265,7 @@ class ProjectExtractor:
             else:
                 mentions = self.sentence_facts(sentence, context) if id(sentence) in build else []
             for mention in mentions:
-                key = _same_as(mention.name, order)
+                key = _same_as(mention.name, order, merge_keys)
                 old = best.get(key)
                 if old is None:
                     best[key] = mention
