@@ -52,20 +52,25 @@ _register_extensions()
 
 def sentence_starts(words: list[str]) -> list[bool]:
     """Sentence starts for a token sequence: after 。！？； (and any closing quote) and after line breaks."""
-    flags = []
-    for i, word in enumerate(words):
-        if i == 0:
-            flags.append(True)
-            continue
-        prev = words[i - 1]
+    n = len(words)
+    if not n:
+        return []
+    flags = [False] * n
+    flags[0] = True
+    end, closers = _SENT_END, _CLOSERS
+    # Only a word with a line break, all whitespace, or ending in an end mark or a closer can end a
+    # sentence: test each distinct word once, then look at the few places that hold one.
+    marks = {w for w in set(words) if "\n" in w or w.isspace() or (w and (w[-1] in end or w[-1] in closers))}
+    for i in [i for i, w in enumerate(words) if w in marks]:
+        if i + 1 == n:
+            break
+        prev = words[i]
         if "\n" in prev or prev.isspace():
-            flags.append(True)
-        elif prev and prev[-1] in _SENT_END and word[:1] not in _CLOSERS:
-            flags.append(True)
-        elif prev and prev[-1] in _CLOSERS and i >= 2 and words[i - 2][-1:] in _SENT_END:
-            flags.append(True)
-        else:
-            flags.append(False)
+            flags[i + 1] = True
+        elif prev[-1] in end and words[i + 1][:1] not in closers:
+            flags[i + 1] = True
+        elif prev[-1] in closers and i >= 1 and words[i - 1][-1:] in end:
+            flags[i + 1] = True
     return flags
 
 
@@ -80,6 +85,23 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
         from spacy.util import get_words_and_spaces
 
         return get_words_and_spaces(words, text)
+    if " " not in text:
+        # No space to give any word as its trailing whitespace (normalized reports have none): the words,
+        # with each run of whitespace words joined into one token.
+        out: list[str] = []
+        append = out.append
+        gap = ""
+        for word in words:
+            if word.isspace():
+                gap += word
+                continue
+            if gap:
+                append(gap)
+                gap = ""
+            append(word)
+        if gap:
+            append(gap)
+        return out, [False] * len(out)
     out_words: list[str] = []
     out_spaces: list[bool] = []
     pos = off = 0
