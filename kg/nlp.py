@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from functools import lru_cache
+from itertools import accumulate
 from typing import Optional
 
 from spacy.language import Language
@@ -190,13 +191,15 @@ def gwr_sections(doc: Doc) -> Doc:
         spans.append((first, len(words), first_char, last_end))
     structure = mark_sections((text[a:b], a) for _, _, a, b in spans)
     by_start = {s.start: s for s in structure.sentences}
+    user_data = doc.user_data
     for i0, i1, a, b in spans:
         sent_text = text[a:b]
         marked = by_start.get(a + (len(sent_text) - len(sent_text.lstrip())))
         if marked is not None:
-            sent = Span(doc, i0, i1)
-            sent._.section = marked.section
-            sent._.heading = marked.heading
+            # Span(doc, i0, i1)._.section = …, without making the Span: spaCy keeps a span's extension
+            # values in doc.user_data under ("._.", name, start char, end char).
+            user_data[("._.", "section", a, b)] = marked.section
+            user_data[("._.", "heading", a, b)] = marked.heading
     doc._.gwr_sentences = structure.sentences
     doc._.gwr_review_year = structure.review_year
     doc._.gwr_plan_year = structure.plan_year
@@ -257,10 +260,21 @@ class TriggerMatcher:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        words = _tokens(doc)[1]
-        doc.spans["gwr_triggers"] = [
-            Span(doc, i, i + 1, label=label) for i, word in enumerate(words) for label in self.labels(word)
-        ]
+        _, words, spaces, _ = _tokens(doc)
+        # Each distinct word's labels once; then only the places holding a trigger word.
+        found = {w: labels for w in set(words) if (labels := self.labels(w))}
+        hits = [i for i, w in enumerate(words) if w in found]
+        strings = doc.vocab.strings
+        ids = {label: strings.add(label) for label in self.words}
+        doc.spans["gwr_triggers"] = [Span(doc, i, i + 1, label=ids[label]) for i in hits for label in found[words[i]]]
+        # The start characters of each label's triggers, for sentences_with (no Span per trigger there).
+        offsets = [0, *accumulate(len(w) + s for w, s in zip(words, spaces))] if any(spaces) \
+            else [0, *accumulate(map(len, words))]
+        starts: dict[str, list[int]] = {label: [] for label in self.words}
+        for i in hits:
+            for label in found[words[i]]:
+                starts[label].append(offsets[i])
+        doc.user_data[_TRIGGER_STARTS] = starts
         return doc
 
 
@@ -274,9 +288,16 @@ def _made_of(token: str, words: frozenset[str], longest: int = 4) -> bool:
     return ok[-1]
 
 
+_TRIGGER_STARTS = "gwr_trigger_starts"
+
+
 def sentences_with(doc: Doc, label: str) -> list[Sentence]:
     """The sentences of ``doc`` holding at least one trigger of ``label``."""
-    starts = sorted({span.start_char for span in doc.spans.get("gwr_triggers", []) if span.label_ == label})
+    kept = doc.user_data.get(_TRIGGER_STARTS)
+    if kept is not None and label in kept:
+        starts = kept[label]  # in order, from TriggerMatcher
+    else:
+        starts = sorted({span.start_char for span in doc.spans.get("gwr_triggers", []) if span.label_ == label})
     out = []
     j = 0
     for sent in doc._.gwr_sentences:
