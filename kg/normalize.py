@@ -124,15 +124,20 @@ def _normalize_once(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_NAME_SPACE = re.compile(r"\s+")
+_NAME_QUOTES = re.compile(r"[“”\"「」『』《》]")
+_PROJECT_SUFFIX = re.compile(r"(?:项目|工程)+$")
+
+
 def normalize_name(name: str) -> str:
     """Canonical form of an entity name: NFKC, no whitespace, no surrounding quote/bracket marks."""
     name = unicodedata.normalize("NFKC", name)
-    name = re.sub(r"\s+", "", name)
-    name = re.sub(r"[“”\"「」『』《》]", "", name)
+    name = _NAME_SPACE.sub("", name)
+    name = _NAME_QUOTES.sub("", name)
     return name.strip("，、；：。")
 
 
 def strip_project_suffix(name: str) -> str:
     """Drop a trailing 项目/工程 (the contract's project label rule), but never to an empty name."""
-    stripped = re.sub(r"(?:项目|工程)+$", "", name)
+    stripped = _PROJECT_SUFFIX.sub("", name)
     return stripped if len(stripped) >= 2 else name
