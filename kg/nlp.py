@@ -26,6 +26,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Optional
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -150,7 +152,12 @@ class SentenceTokenizer:
         words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
         words, spaces = words_and_spaces(words, text)
         starts = sentence_starts(words)
-        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        if words:
+            # What Doc(…, sent_starts=starts) sets (1 a start, -1 not), as one array: spaCy's own loop
+            # copies the flags into its array one element at a time.
+            flags = numpy.where(numpy.array(starts, dtype=bool), 1, -1).astype(numpy.int32).astype(numpy.uint64)
+            doc.from_array([SENT_START], flags.reshape(-1, 1))
         # the token texts, kept so that later components need not make a Token object per token
         doc.user_data[_TOKENS] = (text, words, spaces, starts)
         return doc
