@@ -174,11 +174,12 @@ def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None)
     ``keys`` keeps the merge keys of ``known`` across calls (one report's)."""
     keys = {} if keys is None else keys
     key = _merge_key(name)
+    long_key = len(key) >= 4
     for other in known:
         okey = keys.get(other)
         if okey is None:
             okey = keys[other] = _merge_key(other)
-        if okey == key or (min(len(key), len(okey)) >= 4 and (key.endswith(okey) or okey.endswith(key))
+        if okey == key or (long_key and len(okey) >= 4 and (key.endswith(okey) or okey.endswith(key))
                            and set(re.findall(PHASE, name)) == set(re.findall(PHASE, other))):
             return other
     return name
