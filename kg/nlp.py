@@ -256,14 +256,15 @@ class TriggerMatcher:
         self.words = {label: frozenset(words) for label, words in trigger_words().items()}
         affixes = trigger_affixes()
         self.glue = {label: frozenset(affixes[label]) - self.words[label] for label in self.words}
+        self._parts = {label: words | self.glue[label] for label, words in self.words.items()}  # made once
         self._labels: dict[str, tuple[str, ...]] = {}
 
     def labels(self, token: str) -> tuple[str, ...]:
         found = self._labels.get(token)
         if found is None:
             found = self._labels[token] = tuple(
-                label for label, words in self.words.items()
-                if _made_of(token, words | self.glue[label]) and not _made_of(token, self.glue[label]))
+                label for label in self.words
+                if _made_of(token, self._parts[label]) and not _made_of(token, self.glue[label]))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
