@@ -103,7 +103,10 @@ def _normalize_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     # NFKC turns the ideographic full stop's half-width form into "｡"; unify a few more marks.
     text = text.replace("｡", "。").replace("･", "·").replace("〜", "~")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    # Control and format characters go (line breaks and tabs stay): each distinct character tested once.
+    drop = {ord(ch): None for ch in set(text) if ch not in "\n\t" and unicodedata.category(ch)[0] == "C"}
+    if drop:
+        text = text.translate(drop)
     text = _MARKUP_TAG.sub("", text)
     text = _MARKDOWN_HEADING.sub("", text)
     text = _BOLD.sub("", text)
