@@ -257,6 +257,8 @@ class TriggerMatcher:
         affixes = trigger_affixes()
         self.glue = {label: frozenset(affixes[label]) - self.words[label] for label in self.words}
         self._parts = {label: words | self.glue[label] for label, words in self.words.items()}  # made once
+        # A token made of a label's words starts with the first character of one of them.
+        self._firsts = {label: frozenset(w[0] for w in parts if w) for label, parts in self._parts.items()}
         self._labels: dict[str, tuple[str, ...]] = {}
 
     def labels(self, token: str) -> tuple[str, ...]:
@@ -264,7 +266,8 @@ class TriggerMatcher:
         if found is None:
             found = self._labels[token] = tuple(
                 label for label in self.words
-                if _made_of(token, self._parts[label]) and not _made_of(token, self.glue[label]))
+                if (not token or token[0] in self._firsts[label])
+                and _made_of(token, self._parts[label]) and not _made_of(token, self.glue[label]))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
