@@ -25,7 +25,7 @@ import math
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
@@ -64,9 +64,22 @@ class Model:
     def uses_tags(self) -> bool:
         return any(TAG_PREFIX in name for name in self.features)
 
+    @cached_property
+    def _positions(self) -> dict[str, tuple[int, ...]]:
+        """Feature name → its positions in ``features``."""
+        out: dict[str, tuple[int, ...]] = {}
+        for i, name in enumerate(self.features):
+            out[name] = out.get(name, ()) + (i,)
+        return out
+
     def score(self, feats: Mapping[str, float]) -> float:
         """Probability that a candidate with ``feats`` is a gold fact: logistic(w·x + b)."""
-        z = self.bias + sum(w * feats.get(f, 0.0) for f, w in zip(self.features, self.weights))
+        # w·x over the candidate's own features only, in the model's order: the absent ones add w × 0.0,
+        # which leaves a float sum unchanged, so the sum is the same number.
+        positions = self._positions
+        weights, features = self.weights, self.features
+        present = sorted(i for f in feats if f in positions for i in positions[f])
+        z = self.bias + sum(weights[i] * feats[features[i]] for i in present)
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     def to_json(self) -> str:
@@ -199,9 +212,20 @@ def _name_matchers(classes_key: tuple) -> tuple:
     return heads, clause, clause_re, count_re
 
 
+@lru_cache(maxsize=4)
+def _matchers_for(dirs: tuple) -> tuple:
+    return _name_matchers(tuple(sorted(_classes(dirs).items())))
+
+
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def name_features(name: str, prefix: str) -> dict[str, float]:
     """What a candidate name looks like: head class, length, digits, counts, clause words inside."""
-    heads, clause, clause_re, count_re = _name_matchers(tuple(sorted(word_classes().items())))
+    from kg.lexicon import user_dirs
+
+    heads, clause, clause_re, count_re = _matchers_for(user_dirs())
     name = _QUOTES.sub("", name or "")
     f: dict[str, float] = {}
     n = len(name)
@@ -220,9 +244,9 @@ def name_features(name: str, prefix: str) -> dict[str, float]:
         f[f"{prefix}clause_word"] = 1.0
     if clause and name.startswith(clause):
         f[f"{prefix}starts_clause_word"] = 1.0
-    if re.search(r"\d", name):
+    if _DIGIT.search(name):
         f[f"{prefix}digit"] = 1.0
-    if re.search(r"[A-Za-z]", name):
+    if _LATIN.search(name):
         f[f"{prefix}latin"] = 1.0
     if count_re is not None and count_re.search(name):
         f[f"{prefix}count"] = 1.0

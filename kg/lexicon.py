@@ -18,12 +18,13 @@ naming the file and the key, never a bare ``KeyError``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -89,9 +90,26 @@ def alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(map(re.escape, unique)) + ")"
 
 
+# The raw value of LEXICON_ENV, only to tell values apart: ``os.environ.get`` encodes the key and decodes
+# the value on every call (2 µs), and extractors ask once per sentence and candidate. CPython's
+# os.environ keeps its values in a dict (``_data``, keys encoded), which setting or deleting a variable
+# updates in place; elsewhere, os.environ.get itself.
+if hasattr(os.environ, "encodekey") and isinstance(getattr(os.environ, "_data", None), dict):
+    _env_token = partial(os.environ._data.get, os.environ.encodekey(LEXICON_ENV))
+else:  # pragma: no cover
+    _env_token = partial(os.environ.get, LEXICON_ENV)
+
+
+_DIRS: dict[object, tuple[Path, ...]] = {}
+
+
 def user_dirs() -> tuple[Path, ...]:
-    value = os.environ.get(LEXICON_ENV, "")
-    return tuple(Path(p) for p in value.split(os.pathsep) if p)
+    token = _env_token()
+    found = _DIRS.get(token)  # parse each value of the variable once
+    if found is None:
+        value = os.environ.get(LEXICON_ENV, "")
+        found = _DIRS[token] = tuple(Path(p) for p in value.split(os.pathsep) if p)
+    return found
 
 
 def set_user_dirs(dirs: Iterable[Path | str]) -> None:
@@ -105,6 +123,8 @@ def set_user_dirs(dirs: Iterable[Path | str]) -> None:
     else:
         os.environ.pop(LEXICON_ENV, None)
     _load.cache_clear()
+    _FAST.clear()
+    _LAST.clear()
 
 
 def _read(name: str, dirs: tuple[Path, ...]) -> tuple[str, bytes]:
@@ -137,16 +157,133 @@ def load(name: str) -> Lexicon:
     return _load(name, user_dirs())
 
 
+# Patterns that sre can only try at every position ------------------------------------------------
+#
+# sre skips ahead to where a match can start only when the pattern opens with a literal or a character
+# class; an alternation of groups (``(?P<a>地区生产总值|…)|(?P<b>…)``) is tried at every position, each
+# branch in turn. :func:`first_char_guard` puts a lookahead on the characters a match can start with in
+# front of such a pattern: the same matches (a superset of the first characters, lookarounds and
+# anchors at the start are left to the pattern), each position failing at one class test.
+
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+               "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+class _NoGuard(Exception):
+    pass
+
+
+def _first_items(items, out: dict[str, None]) -> bool:
+    """Add to ``out`` character-class items for the characters the parsed sequence ``items`` can start
+    with; True when the sequence can match without consuming a character."""
+    from re import _constants as c
+
+    for op, av in items:
+        if op is c.LITERAL:
+            out[re.escape(chr(av))] = None
+            return False
+        if op is c.IN:
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    out[re.escape(chr(iav))] = None
+                elif iop is c.RANGE:
+                    out[f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}"] = None
+                elif iop is c.CATEGORY and str(iav) in _CATEGORIES:
+                    out[_CATEGORIES[str(iav)]] = None
+                else:  # NEGATE, other categories
+                    raise _NoGuard
+            return False
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):  # zero width: the characters after it still start the match
+            continue
+        if op is c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise _NoGuard
+            if not _first_items(sub, out):
+                return False
+            continue
+        if op is c.BRANCH:
+            empty = False
+            for alternative in av[1]:
+                empty = _first_items(alternative, out) or empty
+            if not empty:
+                return False
+            continue
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, _high, sub = av
+            if not _first_items(sub, out) and low > 0:
+                return False
+            continue
+        raise _NoGuard  # ANY, NOT_LITERAL, group references, conditionals, atomic groups …
+    return True
+
+
+def first_char_guard(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` with a lookahead on the characters its matches can start with, when sre would otherwise
+    try it at every position (no literal or class prefix); else ``pattern`` itself. Same matches, groups
+    and group names."""
+    try:
+        from re import _compiler, _parser
+
+        if not isinstance(pattern.pattern, str) or pattern.flags & (re.IGNORECASE | re.VERBOSE):
+            return pattern
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if parsed.getwidth()[0] == 0:
+            return pattern  # can match empty: it has to be tried everywhere
+        prefix, _skip, _all = _compiler._get_literal_prefix(parsed, pattern.flags)
+        if prefix or _compiler._get_charset_prefix(parsed, pattern.flags):
+            return pattern  # sre scans for it already
+        items: dict[str, None] = {}
+        if _first_items(parsed.data, items) or not items:
+            return pattern
+        guarded = re.compile(f"(?=[{''.join(sorted(items))}])(?:{pattern.pattern})", pattern.flags)
+    except (_NoGuard, ImportError, AttributeError, TypeError, ValueError, re.error, RecursionError):
+        return pattern
+    if guarded.groups != pattern.groups or guarded.groupindex != pattern.groupindex:
+        return pattern
+    return guarded
+
+
+def _guard_fields(value: Any) -> Any:
+    """A frozen dataclass of compiled patterns with each pattern guarded (:func:`first_char_guard`)."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    changes = {}
+    for f in dataclasses.fields(value):
+        old = getattr(value, f.name)
+        if isinstance(old, re.Pattern) and f.init:
+            new = first_char_guard(old)
+            if new is not old:
+                changes[f.name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
 _COMPILED: dict[tuple, Any] = {}
+# (build, lexicon names, lexicon folders variable) → the patterns: what :func:`compiled` found for them
+# (the files in effect follow from the folders while ``_load`` keeps its cache; set_user_dirs clears both).
+# Extractors call ``compiled`` once per sentence or candidate: this skips loading each lexicon again.
+_FAST: dict[tuple, Any] = {}
+_LAST: dict[Callable, tuple] = {}  # build → (variable value object, lexicon names, patterns) of its last call
 
 
 def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
     """``build()`` — a module's patterns compiled from lexicons — made once per set of lexicon files in
-    effect for ``lexicon_names`` (so ``--lexicon`` folders get their own), and reused after that."""
-    key = (build, tuple(load(name).source for name in lexicon_names))
-    found = _COMPILED.get(key)
+    effect for ``lexicon_names`` (so ``--lexicon`` folders get their own), and reused after that. When
+    ``build()`` gives a dataclass, each of its patterns that sre would try at every position gets a
+    lookahead on its first characters (:func:`first_char_guard`: same matches, faster)."""
+    token = _env_token()
+    last = _LAST.get(build)
+    if last is not None and last[0] is token and last[1] == lexicon_names:
+        return last[2]  # the same variable object as on the last call: nothing changed
+    fast = (build, lexicon_names, token)
+    found = _FAST.get(fast)
     if found is None:
-        found = _COMPILED[key] = build()
+        key = (build, tuple(load(name).source for name in lexicon_names))
+        found = _COMPILED.get(key)
+        if found is None:
+            found = _COMPILED[key] = _guard_fields(build())
+        _FAST[fast] = found
+    _LAST[build] = (token, lexicon_names, found)
     return found
 
 

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from functools import lru_cache
+from itertools import accumulate
 from typing import Optional
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -52,20 +55,25 @@ _register_extensions()
 
 def sentence_starts(words: list[str]) -> list[bool]:
     """Sentence starts for a token sequence: after 。！？； (and any closing quote) and after line breaks."""
-    flags = []
-    for i, word in enumerate(words):
-        if i == 0:
-            flags.append(True)
-            continue
-        prev = words[i - 1]
+    n = len(words)
+    if not n:
+        return []
+    flags = [False] * n
+    flags[0] = True
+    end, closers = _SENT_END, _CLOSERS
+    # Only a word with a line break, all whitespace, or ending in an end mark or a closer can end a
+    # sentence: test each distinct word once, then look at the few places that hold one.
+    marks = {w for w in set(words) if "\n" in w or w.isspace() or (w and (w[-1] in end or w[-1] in closers))}
+    for i in [i for i, w in enumerate(words) if w in marks]:
+        if i + 1 == n:
+            break
+        prev = words[i]
         if "\n" in prev or prev.isspace():
-            flags.append(True)
-        elif prev and prev[-1] in _SENT_END and word[:1] not in _CLOSERS:
-            flags.append(True)
-        elif prev and prev[-1] in _CLOSERS and i >= 2 and words[i - 2][-1:] in _SENT_END:
-            flags.append(True)
-        else:
-            flags.append(False)
+            flags[i + 1] = True
+        elif prev[-1] in end and words[i + 1][:1] not in closers:
+            flags[i + 1] = True
+        elif prev[-1] in closers and i >= 1 and words[i - 1][-1:] in end:
+            flags[i + 1] = True
     return flags
 
 
@@ -80,6 +88,23 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
         from spacy.util import get_words_and_spaces
 
         return get_words_and_spaces(words, text)
+    if " " not in text:
+        # No space to give any word as its trailing whitespace (normalized reports have none): the words,
+        # with each run of whitespace words joined into one token.
+        out: list[str] = []
+        append = out.append
+        gap = ""
+        for word in words:
+            if word.isspace():
+                gap += word
+                continue
+            if gap:
+                append(gap)
+                gap = ""
+            append(word)
+        if gap:
+            append(gap)
+        return out, [False] * len(out)
     out_words: list[str] = []
     out_spaces: list[bool] = []
     pos = off = 0
@@ -127,7 +152,12 @@ class SentenceTokenizer:
         words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
         words, spaces = words_and_spaces(words, text)
         starts = sentence_starts(words)
-        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        if words:
+            # What Doc(…, sent_starts=starts) sets (1 a start, -1 not), as one array: spaCy's own loop
+            # copies the flags into its array one element at a time.
+            flags = numpy.where(numpy.array(starts, dtype=bool), 1, -1).astype(numpy.int32).astype(numpy.uint64)
+            doc.from_array([SENT_START], flags.reshape(-1, 1))
         # the token texts, kept so that later components need not make a Token object per token
         doc.user_data[_TOKENS] = (text, words, spaces, starts)
         return doc
@@ -168,13 +198,15 @@ def gwr_sections(doc: Doc) -> Doc:
         spans.append((first, len(words), first_char, last_end))
     structure = mark_sections((text[a:b], a) for _, _, a, b in spans)
     by_start = {s.start: s for s in structure.sentences}
+    user_data = doc.user_data
     for i0, i1, a, b in spans:
         sent_text = text[a:b]
         marked = by_start.get(a + (len(sent_text) - len(sent_text.lstrip())))
         if marked is not None:
-            sent = Span(doc, i0, i1)
-            sent._.section = marked.section
-            sent._.heading = marked.heading
+            # Span(doc, i0, i1)._.section = …, without making the Span: spaCy keeps a span's extension
+            # values in doc.user_data under ("._.", name, start char, end char).
+            user_data[("._.", "section", a, b)] = marked.section
+            user_data[("._.", "heading", a, b)] = marked.heading
     doc._.gwr_sentences = structure.sentences
     doc._.gwr_review_year = structure.review_year
     doc._.gwr_plan_year = structure.plan_year
@@ -224,21 +256,36 @@ class TriggerMatcher:
         self.words = {label: frozenset(words) for label, words in trigger_words().items()}
         affixes = trigger_affixes()
         self.glue = {label: frozenset(affixes[label]) - self.words[label] for label in self.words}
+        self._parts = {label: words | self.glue[label] for label, words in self.words.items()}  # made once
+        # A token made of a label's words starts with the first character of one of them.
+        self._firsts = {label: frozenset(w[0] for w in parts if w) for label, parts in self._parts.items()}
         self._labels: dict[str, tuple[str, ...]] = {}
 
     def labels(self, token: str) -> tuple[str, ...]:
         found = self._labels.get(token)
         if found is None:
             found = self._labels[token] = tuple(
-                label for label, words in self.words.items()
-                if _made_of(token, words | self.glue[label]) and not _made_of(token, self.glue[label]))
+                label for label in self.words
+                if (not token or token[0] in self._firsts[label])
+                and _made_of(token, self._parts[label]) and not _made_of(token, self.glue[label]))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        words = _tokens(doc)[1]
-        doc.spans["gwr_triggers"] = [
-            Span(doc, i, i + 1, label=label) for i, word in enumerate(words) for label in self.labels(word)
-        ]
+        _, words, spaces, _ = _tokens(doc)
+        # Each distinct word's labels once; then only the places holding a trigger word.
+        found = {w: labels for w in set(words) if (labels := self.labels(w))}
+        hits = [i for i, w in enumerate(words) if w in found]
+        strings = doc.vocab.strings
+        ids = {label: strings.add(label) for label in self.words}
+        doc.spans["gwr_triggers"] = [Span(doc, i, i + 1, label=ids[label]) for i in hits for label in found[words[i]]]
+        # The start characters of each label's triggers, for sentences_with (no Span per trigger there).
+        offsets = [0, *accumulate(len(w) + s for w, s in zip(words, spaces))] if any(spaces) \
+            else [0, *accumulate(map(len, words))]
+        starts: dict[str, list[int]] = {label: [] for label in self.words}
+        for i in hits:
+            for label in found[words[i]]:
+                starts[label].append(offsets[i])
+        doc.user_data[_TRIGGER_STARTS] = starts
         return doc
 
 
@@ -252,9 +299,16 @@ def _made_of(token: str, words: frozenset[str], longest: int = 4) -> bool:
     return ok[-1]
 
 
+_TRIGGER_STARTS = "gwr_trigger_starts"
+
+
 def sentences_with(doc: Doc, label: str) -> list[Sentence]:
     """The sentences of ``doc`` holding at least one trigger of ``label``."""
-    starts = sorted({span.start_char for span in doc.spans.get("gwr_triggers", []) if span.label_ == label})
+    kept = doc.user_data.get(_TRIGGER_STARTS)
+    if kept is not None and label in kept:
+        starts = kept[label]  # in order, from TriggerMatcher
+    else:
+        starts = sorted({span.start_char for span in doc.spans.get("gwr_triggers", []) if span.label_ == label})
     out = []
     j = 0
     for sent in doc._.gwr_sentences:
@@ -281,7 +335,7 @@ class MetaComponent:
     def __call__(self, doc: Doc) -> Doc:
         from kg.extract.meta import extract_meta
 
-        doc._.gwr_meta = extract_meta(doc.text, doc._.gwr_review_year, doc._.gwr_plan_year,
+        doc._.gwr_meta = extract_meta(_tokens(doc)[0], doc._.gwr_review_year, doc._.gwr_plan_year,
                                       district=DISTRICT_HINT.get())
         doc._.gwr_facts = {}
         return doc

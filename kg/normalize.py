@@ -103,7 +103,10 @@ def _normalize_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     # NFKC turns the ideographic full stop's half-width form into "｡"; unify a few more marks.
     text = text.replace("｡", "。").replace("･", "·").replace("〜", "~")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    # Control and format characters go (line breaks and tabs stay): each distinct character tested once.
+    drop = {ord(ch): None for ch in set(text) if ch not in "\n\t" and unicodedata.category(ch)[0] == "C"}
+    if drop:
+        text = text.translate(drop)
     text = _MARKUP_TAG.sub("", text)
     text = _MARKDOWN_HEADING.sub("", text)
     text = _BOLD.sub("", text)
@@ -124,15 +127,20 @@ def _normalize_once(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_NAME_SPACE = re.compile(r"\s+")
+_NAME_QUOTES = re.compile(r"[“”\"「」『』《》]")
+_PROJECT_SUFFIX = re.compile(r"(?:项目|工程)+$")
+
+
 def normalize_name(name: str) -> str:
     """Canonical form of an entity name: NFKC, no whitespace, no surrounding quote/bracket marks."""
     name = unicodedata.normalize("NFKC", name)
-    name = re.sub(r"\s+", "", name)
-    name = re.sub(r"[“”\"「」『』《》]", "", name)
+    name = _NAME_SPACE.sub("", name)
+    name = _NAME_QUOTES.sub("", name)
     return name.strip("，、；：。")
 
 
 def strip_project_suffix(name: str) -> str:
     """Drop a trailing 项目/工程 (the contract's project label rule), but never to an empty name."""
-    stripped = re.sub(r"(?:项目|工程)+$", "", name)
+    stripped = _PROJECT_SUFFIX.sub("", name)
     return stripped if len(stripped) >= 2 else name

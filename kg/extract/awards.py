@@ -182,6 +182,14 @@ def _split_recipients(text: str) -> list[str]:
     return out
 
 
+# _recipients' fixed patterns, compiled once.
+_FROM_BEI = re.compile(r"被.*$")
+_BOOK_AT_END = re.compile(r"《([^《》]+)》$")
+_FROM_ZAI = re.compile(r"(?<=[\u4e00-\u9fff”])在.*$")
+_DIGIT = re.compile(r"\d")
+_QUOTED = re.compile(r"“[^”]*”")
+
+
 class AwardExtractor:
     name: ClassVar[str] = "awards"
 
@@ -309,11 +317,11 @@ class AwardExtractor:
     def _recipients(text: str) -> list[str]:
         r = rules()
         text = r.focus.sub("", text)
-        text = re.sub(r"被.*$", "", text)  # 县司法局被某协会评为: the recipient stands before 被
-        book = re.search(r"《([^《》]+)》$", text)
+        text = _FROM_BEI.sub("", text)  # 县司法局被某协会评为: the recipient stands before 被
+        book = _BOOK_AT_END.search(text)
         if book:
             return [book.group(1)]  # 《某某年鉴》获评…: the book
-        text = re.sub(r"(?<=[\u4e00-\u9fff”])在.*$", "", text)  # 北辰机械在全省率先建成…: the firm
+        text = _FROM_ZAI.sub("", text)  # 北辰机械在全省率先建成…: the firm
         text = r.with_previous.sub("", text)
         prev = None
         while prev != text:
@@ -323,7 +331,7 @@ class AwardExtractor:
             text = r.district.sub("", text)  # 我县康养食品产业集群: the cluster; 我县 alone: the district
         if not text:
             return []
-        if re.search(r"\d", re.sub(r"“[^”]*”", "", text)):
+        if _DIGIT.search(_QUOTED.sub("", text)):
             return []  # 办复率100%, 提案125件: a count or a rate, not a recipient
         names = []
         for part in _split_recipients(text):

@@ -189,17 +189,22 @@ def _merge_key(name: str) -> str:
     return r.merge_tail.sub("", re.sub(r"[（(][^）)]*[）)]", "", name)) or name
 
 
-def _same_as(name: str, known: list[str]) -> str:
+def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None) -> str:
     """The key of an earlier mention of the same project: equal once a bracketed note and a trailing
-    work word are dropped (沙颍河（湛河区段）防洪治理 = 沙颍河防洪治理, 石龙河 = 石龙河治理). Never fuzzy."""
+    work word are dropped (沙颍河（湛河区段）防洪治理 = 沙颍河防洪治理, 石龙河 = 石龙河治理). Never fuzzy.
+    ``keys`` keeps the merge keys of ``known`` across calls (one report's)."""
+    keys = {} if keys is None else keys
     key = _merge_key(name)
+    long_key = len(key) >= 4
     for other in known:
-        okey = _merge_key(other)
+        okey = keys.get(other)
+        if okey is None:
+            okey = keys[other] = _merge_key(other)
         short, long_ = sorted((key, okey), key=len)
         # 青禾储能电站 = 青禾储能, 远帆电池材料生产 = 远帆电池材料: a long name and the same name with a
         # short word after it (a longer tail names another facility: 某园区配套道路).
         extends = len(short) >= 6 and long_.startswith(short) and len(long_) - len(short) <= 2
-        if okey == key or (min(len(key), len(okey)) >= 4 and (key.endswith(okey) or okey.endswith(key) or extends)
+        if okey == key or (long_key and len(okey) >= 4 and (key.endswith(okey) or okey.endswith(key) or extends)
                            and set(re.findall(PHASE, name)) == set(re.findall(PHASE, other))):
             return other
     return name
@@ -304,6 +309,7 @@ class ProjectExtractor:
         best: dict[str, ProjectMention] = {}
         order: list[str] = []
         build = {id(s) for s in sentences_with(doc, "BUILD")}
+        merge_keys: dict[str, str] = {}
         for sentence in doc._.gwr_sentences:
             if sentence.section not in (SECTION_REVIEW, SECTION_PLAN, SECTION_GLOSSARY) or _HEADING.match(sentence.text):
                 continue
@@ -316,7 +322,7 @@ class ProjectExtractor:
             else:
                 mentions = self.sentence_facts(sentence, context) if id(sentence) in build else []
             for mention in mentions:
-                key = _same_as(mention.name, order)
+                key = _same_as(mention.name, order, merge_keys)
                 old = best.get(key)
                 if old is None:
                     best[key] = mention
