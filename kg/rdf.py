@@ -410,22 +410,41 @@ def build_graph(extractions: Iterable[Extraction], graph: Optional[Graph] = None
     return merged
 
 
+def report_mentions(index: int, ents: Entities) -> list[tuple]:
+    """The projects and award recipients report ``index`` resolved, as :func:`kg.resolve.cross_report_merges`
+    reads them: ``(report index, district iri, district name, group, key, iri)``."""
+    mentions = []
+    for (kind, key), iri in ents._keys.items():
+        node = ents.nodes.get(iri)
+        if node is None or iri == ents.district_iri:
+            continue
+        if kind == "project":
+            mentions.append((index, ents.district_iri, ents.district_name, "project", key, iri))
+        elif kind == "org" and "Project" not in node.types:
+            mentions.append((index, ents.district_iri, ents.district_name, "org:" + ",".join(node.types), key, iri))
+    return mentions
+
+
+def fold_report(folds, mentions, district_label: dict, label_of) -> list[tuple[str, str, str, str]]:
+    """The merges made, ``(district label, kept label, merged label, reason)``, sorted; ``label_of(node)``
+    gives a node's label (the first report's) or None."""
+    district_of_node = {}
+    for index, district_iri, _, _, _, iri in mentions:
+        district_of_node.setdefault(iri, district_label[district_iri])
+    report = []
+    for a, b, reason in folds:
+        kept, merged = label_of(URIRef(b)), label_of(URIRef(a))
+        report.append((district_of_node[a], b if kept is None else kept, a if merged is None else merged, reason))
+    return sorted(report)
+
+
 def _merge_across_reports(parts, entities: list[Entities]) -> list[tuple[str, str, str, str]]:
     """One node per real thing across the reports of a district (:func:`kg.resolve.cross_report_merges`):
     a project or award recipient named differently by two reports is folded into the node of the earlier
     report, in every report's graph (its other names become skos:altLabel in :func:`_merge_functional`)."""
     from kg.resolve import cross_report_merges
 
-    mentions = []
-    for index, ents in enumerate(entities):
-        for (kind, key), iri in ents._keys.items():
-            node = ents.nodes.get(iri)
-            if node is None or iri == ents.district_iri:
-                continue
-            if kind == "project":
-                mentions.append((index, ents.district_iri, ents.district_name, "project", key, iri))
-            elif kind == "org" and "Project" not in node.types:
-                mentions.append((index, ents.district_iri, ents.district_name, "org:" + ",".join(node.types), key, iri))
+    mentions = [m for index, ents in enumerate(entities) for m in report_mentions(index, ents)]
     folds = cross_report_merges(mentions)
     if not folds:
         return []
@@ -437,16 +456,22 @@ def _merge_across_reports(parts, entities: list[Entities]) -> list[tuple[str, st
     district_label = {}
     for ents in entities:
         district_label.setdefault(ents.district_iri, ents.district_name)
-    district_of_node = {}
-    for index, district_iri, _, _, _, iri in mentions:
-        district_of_node.setdefault(iri, district_label[district_iri])
-    report = [(district_of_node[a], labels.get(URIRef(b), b), labels.get(URIRef(a), a), reason) for a, b, reason in folds]
+    report = fold_report(folds, mentions, district_label, labels.get)
     for _, g in parts:
-        changed = [t for t in g if t[0] in into or t[2] in into]
-        for s, p, o in changed:
-            g.remove((s, p, o))
-            g.add((into.get(s, s), p, into.get(o, o)))
-    return sorted(report)
+        fold_triples(g, into)
+    return report
+
+
+def fold_triples(g, into: dict) -> None:
+    """Every node of ``into`` replaced by the node it folds into, in ``g``."""
+    changed = [t for t in g if t[0] in into or t[2] in into]
+    for s, p, o in changed:
+        g.remove((s, p, o))
+        g.add((into.get(s, s), p, into.get(o, o)))
+
+
+#: The properties the cross-report merge decides (:func:`_merge_functional`); all others are only made disjoint.
+FUNCTIONAL = (RDFS.label, SKOS.altLabel, GWR.projectStatus, GWR.statusYear)
 
 
 def _merge_functional(parts) -> None:

@@ -46,10 +46,28 @@ def nt_term(term, cache: Optional[dict] = None) -> str:
 
 
 def _encode(triples: Iterable) -> tuple[bytes, int]:
-    """Sorted, distinct N-Triples lines (UTF-8), compressed; and their count."""
-    cache: dict = {}
-    lines = sorted({f"{nt_term(s, cache)} {nt_term(p, cache)} {nt_term(o, cache)} .\n".encode("utf-8")
-                    for s, p, o in triples})
+    """Sorted, distinct N-Triples lines (UTF-8), compressed; and their count. Terms are written as
+    :func:`nt_term` writes them (IRIs checked once each, literals escaped as rdflib's N-Triples writer)."""
+    from rdflib.plugins.serializers.nt import _quote_encode
+    from rdflib.term import Literal, URIRef
+
+    iris: dict = {}
+
+    def term(t) -> str:
+        if type(t) is URIRef:
+            text = iris.get(t)
+            if text is None:
+                text = iris[t] = t.n3()
+            return text
+        if isinstance(t, Literal):
+            if t.language:
+                return f"{_quote_encode(t)}@{t.language}"
+            if t.datatype:
+                return f"{_quote_encode(t)}^^<{t.datatype}>"
+            return _quote_encode(t)
+        return nt_term(t)
+
+    lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8") for s, p, o in triples})
     return zlib.compress(b"".join(lines), 1), len(lines)
 
 
@@ -80,6 +98,7 @@ class ReportStore:
             self._counts.append(count)
             parts[i] = None  # its triples are stored: let them go
         self.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
+        self._extra = None
         self._oxigraph = None
 
     # the data ------------------------------------------------------------------------------------
@@ -101,29 +120,7 @@ class ReportStore:
         return self._merged([self.report_lines] * len(self._blobs), list(graph_iris), scratch)
 
     def _merged(self, readers, graphs, scratch: Optional[Path]) -> Iterator[bytes]:
-        count = len(readers)
-        if count <= MERGE_FAN_IN:
-            yield from heapq.merge(*(_in_graph(readers[i](i), graphs[i]) for i in range(count)))
-            return
-        folder = Path(tempfile.mkdtemp(prefix=".merge-", dir=scratch))
-        runs = []
-        try:
-            for start in range(0, count, MERGE_FAN_IN):
-                path = folder / f"run-{start:08d}"
-                with open(path, "wb") as fh:
-                    batch = range(start, min(count, start + MERGE_FAN_IN))
-                    fh.writelines(heapq.merge(*(_in_graph(readers[i](i), graphs[i]) for i in batch)))
-                runs.append(path)
-            files = [open(path, "rb", buffering=1 << 16) for path in runs]
-            try:
-                yield from heapq.merge(*files)
-            finally:
-                for fh in files:
-                    fh.close()
-        finally:
-            for path in runs:
-                path.unlink(missing_ok=True)
-            os.rmdir(folder)
+        return _merge_runs(lambda i: _in_graph(readers[i](i), graphs[i]), len(readers), scratch)
 
     # reading it as a graph -----------------------------------------------------------------------
     def oxigraph(self):
@@ -177,12 +174,147 @@ def _in_graph(lines: Iterable[bytes], graph: Optional[str]) -> Iterable[bytes]:
     return (line[:-3] + suffix for line in lines)
 
 
-def build_store(extractions: Iterable) -> ReportStore:
-    """Map and merge the reports (:func:`kg.rdf.merge_reports`) into a :class:`ReportStore`."""
-    from kg.rdf import merge_reports
+def build_store(extractions: Iterable, scratch: Optional[Path] = None) -> ReportStore:
+    """Map the reports and merge them (what :func:`kg.rdf.merge_reports` does, the same triples) one
+    report at a time, so that memory holds each report's triples compressed, not a graph of them all:
 
-    parts, merges = merge_reports(extractions)
-    return ReportStore(parts, merges)
+    1. each report is mapped alone; the properties the merge decides (labels, altLabels, project status
+       and year: :data:`kg.rdf.FUNCTIONAL`, about a fifth of the triples) stay as triples, the rest is
+       stored as sorted lines at once, with the nodes the report resolved (for 2);
+    2. the nodes several reports name differently are folded (:func:`kg.resolve.cross_report_merges`):
+       their IRIs are replaced in the lines of the reports that hold them and in the kept triples;
+    3. the kept triples are merged across reports (one label, the latest status) and stored;
+    4. the reports are made disjoint: the reports' sorted lines are merged (tagged with their report)
+       and a line several reports hold is dropped from all but the first.
+    """
+    from rdflib import RDFS, URIRef
+
+    from kg.rdf import FUNCTIONAL, _map_report, _merge_functional, fold_report, fold_triples, report_mentions
+    from kg.rdf import TripleSet
+    from kg.resolve import cross_report_merges
+
+    exs = sorted(extractions, key=lambda ex: ex.document.name)
+    store = ReportStore([])
+    store.reports = exs
+    mentions: list = []
+    district_label: dict = {}
+    kept: list = []  # per report: its FUNCTIONAL triples
+    for i, ex in enumerate(exs):
+        triples, ents = _map_report(ex)
+        mentions += report_mentions(i, ents)
+        district_label.setdefault(ents.district_iri, ents.district_name)
+        del ents
+        functional = TripleSet()
+        for p in FUNCTIONAL:  # in rdflib's per-property order, which the merge's "first label" reads
+            for t in list(triples.triples((None, p, None))):
+                functional.add(t)
+                triples._discard(*t)
+        kept.append(functional)
+        blob, count = _encode(triples)
+        store._blobs.append(blob)
+        store._counts.append(count)
+        del triples
+
+    folds = cross_report_merges(mentions)
+    if folds:
+        into = {URIRef(a): URIRef(b) for a, b, _ in folds}
+        labels: dict = {}
+        for functional in kept:
+            for node, label in functional.subject_objects(RDFS.label):
+                labels.setdefault(node, str(label))
+        store.merges = fold_report(folds, mentions, district_label, labels.get)
+        _fold_lines(store, {a: b for a, b, _ in folds})
+        for functional in kept:
+            fold_triples(functional, into)
+    del mentions
+    _merge_functional(list(zip(exs, kept)))
+    store._extra = []
+    for functional in kept:
+        blob, count = _encode(functional)
+        store._extra.append(blob)
+    del kept
+    _make_disjoint(store, scratch)
+    return store
+
+
+def _fold_lines(store: ReportStore, into: dict) -> None:
+    """Replace each folded node's IRI by its target's in every report's lines that hold it."""
+    import re
+
+    names = {f"<{a}>".encode("utf-8"): f"<{b}>".encode("utf-8") for a, b in into.items()}
+    pattern = re.compile(b"|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
+    for i, blob in enumerate(store._blobs):
+        data = zlib.decompress(blob)
+        if not pattern.search(data):
+            continue
+        lines = sorted(set(pattern.sub(lambda m: names[m.group(0)], data).splitlines(keepends=True)))
+        store._blobs[i] = zlib.compress(b"".join(lines), 1)
+        store._counts[i] = len(lines)
+
+
+_TYPE_GWR = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/gwr/ontology#"
+
+
+def _make_disjoint(store: ReportStore, scratch: Optional[Path]) -> None:
+    """Each report's two line sets joined; a line several reports hold stays in the first's only; the
+    classes counted on the way (rdf:type lines with a gwr: class)."""
+    count = len(store._blobs)
+    tag = [b"\x00%08d\n" % i for i in range(count)]
+
+    def tagged(i: int) -> Iterator[bytes]:
+        return (line[:-1] + tag[i] for line in heapq.merge(_lines(store._blobs[i]), _lines(store._extra[i])))
+
+    drop: dict[int, set] = {}
+    classes: Counter = Counter()
+    previous = None
+    for item in _merge_runs(tagged, count, scratch):
+        line = item[:-10]
+        if line == previous:
+            drop.setdefault(int(item[-9:-1]), set()).add(line + b"\n")
+            continue
+        previous = line
+        at = line.find(_TYPE_GWR)
+        if at > 0:
+            classes[line[at + len(_TYPE_GWR):line.index(b">", at + len(_TYPE_GWR))].decode("utf-8")] += 1
+    for i in range(count):
+        lines = list(heapq.merge(_lines(store._blobs[i]), _lines(store._extra[i])))
+        if i in drop:
+            lines = [line for line in lines if line not in drop[i]]
+        store._blobs[i] = zlib.compress(b"".join(lines), 1)
+        store._counts[i] = len(lines)
+    store._extra = None
+    store.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _lines(blob: bytes) -> list[bytes]:
+    data = zlib.decompress(blob)
+    return data.splitlines(keepends=True) if data else []
+
+
+def _merge_runs(source, count: int, scratch: Optional[Path]) -> Iterator[bytes]:
+    """``source(i)`` (sorted byte lines) for i < count, merged: at most :data:`MERGE_FAN_IN` at once in
+    memory, through sorted run files in ``scratch`` (a temporary folder) above that."""
+    if count <= MERGE_FAN_IN:
+        yield from heapq.merge(*(source(i) for i in range(count)))
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".merge-", dir=scratch))
+    runs = []
+    try:
+        for start in range(0, count, MERGE_FAN_IN):
+            path = folder / f"run-{start:08d}"
+            with open(path, "wb") as fh:
+                fh.writelines(heapq.merge(*(source(i) for i in range(start, min(count, start + MERGE_FAN_IN)))))
+            runs.append(path)
+        files = [open(path, "rb", buffering=1 << 16) for path in runs]
+        try:
+            yield from heapq.merge(*files)
+        finally:
+            for fh in files:
+                fh.close()
+    finally:
+        for path in runs:
+            path.unlink(missing_ok=True)
+        os.rmdir(folder)
 
 
 def as_store(graph, extractions: Sequence = ()) -> ReportStore:
@@ -243,6 +375,8 @@ def _to_ox(term):
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
+from pyoxigraph import NamedNode as _NamedNode  # noqa: E402
+
 
 def _sort_key(triple) -> tuple:
     return tuple((str(t), getattr(t, "language", None) or "", str(getattr(t, "datatype", None) or ""))
@@ -259,15 +393,21 @@ class StoreGraph:
         self._store = store.oxigraph()
         self._terms: dict = {}
         self._len = len(store)
+        from kg.exporters.rdf import graph_iri
+
+        self._rank = {graph_iri(ex.document.name): i for i, ex in enumerate(store.reports) if ex is not None}
 
     def triples(self, pattern) -> list:
+        """The matching triples in report order (the reports by file name, as a build adds them), each
+        report's sorted."""
         s, p, o = pattern
-        cache = self._terms
-        found = [(_to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
+        cache, rank = self._terms, self._rank
+        found = [(rank.get(q.graph_name.value, -1) if isinstance(q.graph_name, _NamedNode) else -1,
+                  _to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
                  for q in self._store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)]
         if len(found) > 1:
-            found.sort(key=_sort_key)
-        return found
+            found.sort(key=lambda f: (f[0], _sort_key(f[1:])))
+        return [f[1:] for f in found]
 
     def __iter__(self):
         return iter(self.triples((None, None, None)))

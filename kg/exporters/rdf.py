@@ -307,43 +307,6 @@ def dataset(graph, extractions: Sequence, *, ontology: Optional[Path] = ONTOLOGY
     return description(graphs, build_time() if when is None else when), graphs
 
 
-def _turtle_body(graph) -> tuple[list[str], str]:
-    """A graph's Turtle split into its @prefix lines and its statements."""
-    text = graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")
-    prefixes, body = [], []
-    for line in text.split("\n"):
-        (prefixes if line.startswith("@prefix ") else body).append(line)
-    return prefixes, "\n".join(body).strip("\n")
-
-
-def trig_text(default, graphs: Sequence[NamedGraph]) -> str:
-    """TriG: the prefixes, the default graph, then each named graph in IRI order (Turtle blocks)."""
-    prefixes: set[str] = set()
-    blocks = []
-    p, body = _turtle_body(default)
-    prefixes.update(p)
-    if body:
-        blocks.append(body)
-    for ng in sorted(graphs, key=lambda ng: ng.iri):
-        p, body = _turtle_body(ng.graph)
-        prefixes.update(p)
-        # Not indented: a multi-line (triple-quoted) literal must keep its lines exactly.
-        blocks.append(f"<{ng.iri}> {{\n{body}\n}}")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
-
-
-def nquads_text(default, graphs: Sequence[NamedGraph]) -> str:
-    """N-Quads: every triple of the default graph and of each named graph, lines sorted."""
-    # split("\n"), not splitlines(): N-Triples ends lines with \n only, and literals may hold \u2028 etc.
-    lines = set(_sorted_lines(default.serialize(format="nt", encoding="utf-8").decode("utf-8")).split("\n")) - {""}
-    for ng in graphs:
-        for line in ng.graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n"):
-            line = line.rstrip()
-            if line.endswith(" ."):
-                lines.add(f"{line[:-2]} <{ng.iri}> .")
-    return "\n".join(sorted(lines)) + "\n"
-
-
 def _quad_store(graph, extractions: Sequence):
     from kg.store import ReportStore, as_store
 
