@@ -176,80 +176,149 @@ def _in_graph(lines: Iterable[bytes], graph: Optional[str]) -> Iterable[bytes]:
 
 def build_store(extractions: Iterable, scratch: Optional[Path] = None) -> ReportStore:
     """Map the reports and merge them (what :func:`kg.rdf.merge_reports` does, the same triples) one
-    report at a time, so that memory holds each report's triples compressed, not a graph of them all:
+    report at a time, so that memory holds each report's triples compressed, never a graph of them all:
 
-    1. each report is mapped alone; the properties the merge decides (labels, altLabels, project status
-       and year: :data:`kg.rdf.FUNCTIONAL`, about a fifth of the triples) stay as triples, the rest is
-       stored as sorted lines at once, with the nodes the report resolved (for 2);
+    1. each report is mapped alone and stored at once as two sets of sorted lines: the properties the
+       cross-report merge decides (labels, altLabels, project status and its year:
+       :data:`kg.rdf.FUNCTIONAL`, about a fifth of the triples) and the rest; the nodes it resolved
+       are kept for 2;
     2. the nodes several reports name differently are folded (:func:`kg.resolve.cross_report_merges`):
-       their IRIs are replaced in the lines of the reports that hold them and in the kept triples;
-    3. the kept triples are merged across reports (one label, the latest status) and stored;
-    4. the reports are made disjoint: the reports' sorted lines are merged (tagged with their report)
-       and a line several reports hold is dropped from all but the first.
+       their IRIs are replaced in the lines of the reports that hold them;
+    3. the first set is merged across reports (:func:`_merge_functional_lines`: one label, the others
+       altLabels, the latest status), reading all reports' lines merged in sorted order;
+    4. the reports are made disjoint (:func:`_make_disjoint`): a line several reports hold stays in
+       the first one's only.
     """
-    from rdflib import RDFS, URIRef
-
-    from kg.rdf import FUNCTIONAL, _map_report, _merge_functional, fold_report, fold_triples, report_mentions
-    from kg.rdf import TripleSet
+    from kg.rdf import FUNCTIONAL, TripleSet, _map_report, fold_report, report_mentions
     from kg.resolve import cross_report_merges
 
     exs = sorted(extractions, key=lambda ex: ex.document.name)
     store = ReportStore([])
     store.reports = exs
+    store._extra = []
     mentions: list = []
     district_label: dict = {}
-    kept: list = []  # per report: its FUNCTIONAL triples
     for i, ex in enumerate(exs):
         triples, ents = _map_report(ex)
         mentions += report_mentions(i, ents)
         district_label.setdefault(ents.district_iri, ents.district_name)
         del ents
         functional = TripleSet()
-        for p in FUNCTIONAL:  # in rdflib's per-property order, which the merge's "first label" reads
+        for p in FUNCTIONAL:
             for t in list(triples.triples((None, p, None))):
                 functional.add(t)
                 triples._discard(*t)
-        kept.append(functional)
         blob, count = _encode(triples)
         store._blobs.append(blob)
         store._counts.append(count)
-        del triples
+        store._extra.append(_encode(functional)[0])
+        del triples, functional
 
     folds = cross_report_merges(mentions)
     if folds:
-        into = {URIRef(a): URIRef(b) for a, b, _ in folds}
-        labels: dict = {}
-        for functional in kept:
-            for node, label in functional.subject_objects(RDFS.label):
-                labels.setdefault(node, str(label))
-        store.merges = fold_report(folds, mentions, district_label, labels.get)
-        _fold_lines(store, {a: b for a, b, _ in folds})
-        for functional in kept:
-            fold_triples(functional, into)
+        into = {a: b for a, b, _ in folds}
+        store.merges = fold_report(folds, mentions, district_label, _first_labels(store, set(into) | set(into.values())).get)
+        _fold_lines(store._blobs, store._counts, into)
+        _fold_lines(store._extra, None, into)
     del mentions
-    _merge_functional(list(zip(exs, kept)))
-    store._extra = []
-    for functional in kept:
-        blob, count = _encode(functional)
-        store._extra.append(blob)
-    del kept
+    _merge_functional_lines(store, scratch)
     _make_disjoint(store, scratch)
     return store
 
 
-def _fold_lines(store: ReportStore, into: dict) -> None:
-    """Replace each folded node's IRI by its target's in every report's lines that hold it."""
+_LABEL = b"<http://www.w3.org/2000/01/rdf-schema#label>"
+_ALT_LABEL = b"<http://www.w3.org/2004/02/skos/core#altLabel>"
+_LATEST_WINS = (b"<https://w3id.org/gwr/ontology#projectStatus>", b"<https://w3id.org/gwr/ontology#statusYear>")
+
+
+def _first_labels(store: ReportStore, nodes: set) -> dict:
+    """node IRI → its label (the first report's, as a plain string), for the nodes given."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    wanted = {f"<{n}> ".encode("utf-8") + _LABEL for n in nodes}
+    out: dict = {}
+    for blob in store._extra:
+        for line in _lines(blob):
+            head = line[:line.index(b" ", line.index(b" ") + 1)]
+            if head in wanted:
+                quad = next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES)))
+                out.setdefault(URIRef(quad.subject.value), quad.object.value)
+    return out
+
+
+def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None:
+    """:func:`kg.rdf._merge_functional` on the stored lines: a node's label is the first report's
+    (the others become its altLabels there), its status and status year the latest report's (by plan
+    year, then file name); an altLabel equal to the node's label is dropped. The reports' lines are
+    read merged in sorted order, so a node's values of one property come together, its label first."""
+    count = len(store._extra)
+    plan = [ex.meta.plan_year or 0 for ex in store.reports]
+    tag = [b"\x00%08d\n" % i for i in range(count)]
+    remove: dict[int, set] = {}
+    add: dict[int, set] = {}
+
+    def tagged(i: int) -> Iterator[bytes]:
+        return (line[:-1] + tag[i] for line in _lines(store._extra[i]))
+
+    def decide(subject: bytes, predicate: bytes, values: list, label: list) -> None:
+        objects = {o for _, o in values}
+        if predicate == _LABEL:  # the first report's (lines come sorted by object, then report)
+            keep = min(values, key=lambda v: v[0])[1]
+            label[:] = [subject, keep]
+        elif predicate in _LATEST_WINS:
+            keep = max(values, key=lambda v: (plan[v[0]], v[0]))[1]
+        elif predicate == _ALT_LABEL:
+            if label and label[0] == subject:
+                for i, o in values:
+                    if o == label[1]:
+                        remove.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, predicate, o))
+            return
+        else:
+            return
+        if len(objects) < 2:
+            return
+        for i, o in values:
+            if o != keep:
+                remove.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, predicate, o))
+                if predicate == _LABEL:
+                    add.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, _ALT_LABEL, o))
+
+    key, values, label = None, [], []
+    for item in _merge_runs(tagged, count, scratch):
+        line, index = item[:-12], int(item[-9:-1])  # without " .\x00NNNNNNNN\n"
+        s_end = line.index(b" ")
+        p_end = line.index(b" ", s_end + 1)
+        here = (line[:s_end], line[s_end + 1:p_end])
+        if here != key:
+            if key is not None:
+                decide(*key, values, label)
+            key, values = here, []
+        values.append((index, line[p_end + 1:]))
+    if key is not None:
+        decide(*key, values, label)
+    # a demoted label that another report gives as its altLabel already, or that equals the label: the
+    # disjoint pass and the check below keep one
+    for i in sorted(set(remove) | set(add)):
+        lines = set(_lines(store._extra[i])) - remove.get(i, set()) | add.get(i, set())
+        store._extra[i] = zlib.compress(b"".join(sorted(lines)), 1)
+
+
+def _fold_lines(blobs: list, counts: Optional[list], into: dict) -> None:
+    """Replace each folded node's IRI (``into``: IRI → the IRI it folds into) by its target's in every
+    report's lines that hold it."""
     import re
 
     names = {f"<{a}>".encode("utf-8"): f"<{b}>".encode("utf-8") for a, b in into.items()}
     pattern = re.compile(b"|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
-    for i, blob in enumerate(store._blobs):
+    for i, blob in enumerate(blobs):
         data = zlib.decompress(blob)
         if not pattern.search(data):
             continue
         lines = sorted(set(pattern.sub(lambda m: names[m.group(0)], data).splitlines(keepends=True)))
-        store._blobs[i] = zlib.compress(b"".join(lines), 1)
-        store._counts[i] = len(lines)
+        blobs[i] = zlib.compress(b"".join(lines), 1)
+        if counts is not None:
+            counts[i] = len(lines)
 
 
 _TYPE_GWR = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/gwr/ontology#"

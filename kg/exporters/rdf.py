@@ -41,7 +41,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional, Sequence
 
-from kg.fsutil import write_bytes_atomic, write_text_atomic
+from kg.fsutil import write_text_atomic
 
 from kg.defaults import ontology_file  # noqa: E402
 
