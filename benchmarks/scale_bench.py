@@ -173,7 +173,7 @@ def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> d
     import dataclasses
 
     from kg.build import _without_gc, extract_file, write_outputs
-    from kg.rdf import build_graph
+    from kg.store import build_store
 
     seeds = [extract_file(p) for p in sorted(SEEDS.glob("*.txt"))]
     stems = _names(size)
@@ -187,7 +187,7 @@ def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> d
     sampler = _PeakSampler()
     sampler.start()
     started = time.perf_counter()
-    graph = _without_gc(build_graph, extractions)  # as kg.build.build runs these stages
+    graph = _without_gc(build_store, extractions)  # as kg.build.build runs these stages
     t_graph = time.perf_counter() - started
     mark = time.perf_counter()
     _without_gc(write_outputs, graph, extractions, out, formats=formats.split(","), views=views)

@@ -319,6 +319,9 @@ def _unique_names(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
 
 
 def class_counts(graph) -> dict[str, int]:
+    """gwr class local name → instances, most first (a store counted its classes as it stored them)."""
+    if isinstance(getattr(graph, "classes", None), dict):
+        return dict(graph.classes)
     from rdflib import RDF
 
     from kg.rdf import GWR
@@ -354,9 +357,12 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
         for name in dict.fromkeys(EXPORTERS.canonical(fmt.strip()) for fmt in formats):
             staged.append(EXPORTERS.get(name)(graph, staging / f"graph.{name}", extractions))
         if views:
+            from kg.store import ReportStore
             from kg.views.model import to_networkx
             from kg.views.site import write_site_pages  # views/<district>.html and index.html
 
+            if isinstance(graph, ReportStore):  # the views read the store (pyoxigraph) as rdflib terms
+                graph = graph.graph()
             g = to_networkx(graph)  # built once for every page
             from kg.views.layout import wants_overview
 
@@ -517,8 +523,8 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
     """
     from kg.cache import open_cache
     from kg.executor import ExecutorError, default_workers, make_executor
-    from kg.rdf import build_graph
     from kg.registry import EXPORTERS
+    from kg.store import build_store
 
     started = time.perf_counter()
     if config is not None and config.lexicon_dirs:
@@ -556,9 +562,9 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
     if result.reports:
         mark = time.perf_counter()
         try:
-            graph = _without_gc(build_graph, result.reports)
+            graph = _without_gc(build_store, result.reports)
         except Exception:  # a report whose facts cannot be mapped must not cost the others theirs
-            graph, result.reports = _graph_of_good_reports(build_graph, result.reports, result.failures)
+            graph, result.reports = _graph_of_good_reports(build_store, result.reports, result.failures)
             if strict:
                 raise BuildError(str(result.failures[-1])) from None
         result.timings["graph"] = time.perf_counter() - mark
@@ -574,6 +580,6 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
                              "unchanged") from None
         result.timings["write"] = time.perf_counter() - mark
         result.triples = len(graph)
-        result.classes = class_counts(graph)
+        result.classes = graph.classes
     result.seconds = time.perf_counter() - started
     return result

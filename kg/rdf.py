@@ -31,13 +31,157 @@ def _long_literal_quote(self) -> str:
 
 Literal._quote_encode = _long_literal_quote  # rdflib 7.6 Literal._quote_encode (see above)
 
-GWR = Namespace(ONTOLOGY)
+class _Namespace(Namespace):
+    """An rdflib Namespace that makes each of its terms once (``GWR.year`` is looked up for every
+    fact; rdflib builds and checks a new URIRef each time)."""
+
+    def term(self, name: str) -> URIRef:
+        if not isinstance(name, str):
+            return super().term(name)
+        key = (str(self), name)
+        ref = _TERMS.get(key)
+        if ref is None:
+            ref = _TERMS[key] = super().term(name)
+        return ref
+
+    def __getitem__(self, key: str) -> URIRef:
+        return self.term(key)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # as rdflib's own: no special attributes through the namespace
+            raise AttributeError
+        return self.term(name)
+
+
+_TERMS: dict = {}
+
+GWR = _Namespace(ONTOLOGY)
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 ID = Namespace(DATA)
 
+_TYPE, _STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.Statement, RDF.subject, RDF.predicate, RDF.object
+_DERIVED, _EVIDENCE, _START, _END, _YEAR = PROV.wasDerivedFrom, GWR.evidence, GWR.charStart, GWR.charEnd, GWR.year
+
 PREFIXES = {"gwr": GWR, "id": ID, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "schema": SCHEMA,
             "org": ORG, "rdfs": RDFS, "rdf": RDF, "xsd": XSD}
+
+
+class TripleSet:
+    """One report's triples while it is mapped and merged: the part of rdflib's ``Graph`` API that the
+    mappers use (``add``, ``remove`` and ``in`` with ``None`` as a wildcard, ``triples``, ``value``,
+    ``subject_objects``), on two plain dict indexes (subject → predicate → objects, predicate → object →
+    subjects) kept in insertion order. Several times lighter and faster than an rdflib ``Graph``, whose
+    memory store also keeps a third index and each triple's contexts; :meth:`graph` makes one."""
+
+    __slots__ = ("_spo", "_pos", "_len")
+
+    def __init__(self, triples=()):
+        self._spo: dict = {}
+        self._pos: dict = {}
+        self._len = 0
+        for t in triples:
+            self.add(t)
+
+    def add(self, triple) -> "TripleSet":
+        s, p, o = triple
+        po = self._spo.get(s)
+        if po is None:
+            po = self._spo[s] = {}
+        objects = po.get(p)
+        if objects is None:
+            objects = po[p] = {}
+        elif o in objects:
+            return self
+        objects[o] = None
+        os_ = self._pos.get(p)
+        if os_ is None:
+            os_ = self._pos[p] = {}
+        subjects = os_.get(o)
+        if subjects is None:
+            subjects = os_[o] = {}
+        subjects[s] = None
+        self._len += 1
+        return self
+
+    def _discard(self, s, p, o) -> None:
+        po = self._spo[s]
+        del po[p][o]
+        if not po[p]:
+            del po[p]
+            if not po:
+                del self._spo[s]
+        os_ = self._pos[p]
+        del os_[o][s]
+        if not os_[o]:
+            del os_[o]
+            if not os_:
+                del self._pos[p]
+        self._len -= 1
+
+    def remove(self, pattern) -> "TripleSet":
+        for t in list(self.triples(pattern)):
+            self._discard(*t)
+        return self
+
+    def triples(self, pattern):
+        s, p, o = pattern
+        if s is not None:
+            po = self._spo.get(s)
+            if po is None:
+                return
+            for p2 in ([p] if p is not None else list(po)):
+                objects = po.get(p2)
+                if objects is None:
+                    continue
+                if o is not None:
+                    if o in objects:
+                        yield s, p2, o
+                else:
+                    for o2 in list(objects):
+                        yield s, p2, o2
+        elif p is not None:
+            os_ = self._pos.get(p)
+            if os_ is None:
+                return
+            for o2 in ([o] if o is not None else list(os_)):
+                for s2 in list(os_.get(o2, ())):
+                    yield s2, p, o2
+        else:
+            for s2, po in list(self._spo.items()):
+                for p2, objects in list(po.items()):
+                    if o is None:
+                        for o2 in list(objects):
+                            yield s2, p2, o2
+                    elif o in objects:
+                        yield s2, p2, o
+
+    def __contains__(self, pattern) -> bool:
+        for _ in self.triples(pattern):
+            return True
+        return False
+
+    def __iter__(self):
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        return self._len
+
+    def subject_objects(self, p):
+        for s, _, o in self.triples((None, p, None)):
+            yield s, o
+
+    def value(self, s, p):
+        for _, _, o in self.triples((s, p, None)):
+            return o
+        return None
+
+    def graph(self) -> Graph:
+        """These triples as an rdflib ``Graph`` with the project's prefixes."""
+        g = new_graph()
+        for t in self:
+            g.add(t)
+        return g
 
 
 def new_graph() -> Graph:
@@ -56,7 +200,7 @@ class ReportMapper:
     """
 
     def __init__(self, extraction: Extraction, entities: Entities):
-        self.g = new_graph()
+        self.g = TripleSet()  # the report's triples (a light rdflib-Graph-like set; finish() returns it)
         self.extraction = extraction
         self.entities = entities
         doc = extraction.document
@@ -81,23 +225,25 @@ class ReportMapper:
 
     def statement(self, s: URIRef, p: URIRef, o: URIRef, ev: Evidence, year: Optional[int] = None) -> None:
         """``s p o`` and its reified statement: the report and the sentence it came from."""
-        self.g.add((s, p, o))
+        add = self.g.add
+        add((s, p, o))
         st = URIRef(mint("stmt", s, p, o, self.report))
-        if (st, RDF.type, RDF.Statement) in self.g:
+        if (st, _TYPE, _STATEMENT) in self.g:
             return  # the first sentence that says it is its evidence
-        self.g.add((st, RDF.type, RDF.Statement))
-        self.g.add((st, RDF.subject, s))
-        self.g.add((st, RDF.predicate, p))
-        self.g.add((st, RDF.object, o))
+        add((st, _TYPE, _STATEMENT))
+        add((st, _SUBJECT, s))
+        add((st, _PREDICATE, p))
+        add((st, _OBJECT, o))
         self.provenance(st, ev)
         if year is not None:
-            self.g.add((st, GWR.year, integer(year)))
+            add((st, _YEAR, integer(year)))
 
     def provenance(self, node: URIRef, ev: Evidence) -> None:
-        self.g.add((node, PROV.wasDerivedFrom, self.report))
-        self.g.add((node, GWR.evidence, zh(ev.sentence)))
-        self.g.add((node, GWR.charStart, integer(ev.start)))
-        self.g.add((node, GWR.charEnd, integer(ev.end)))
+        add = self.g.add
+        add((node, _DERIVED, self.report))
+        add((node, _EVIDENCE, zh(ev.sentence)))
+        add((node, _START, integer(ev.start)))
+        add((node, _END, integer(ev.end)))
 
     # the report itself -----------------------------------------------------------------------------
     def map_meta(self) -> None:
@@ -139,7 +285,7 @@ class ReportMapper:
             if meta.speaker_title:
                 g.add((person, GWR.position, zh(meta.speaker_title)))
 
-    def finish(self) -> Graph:
+    def finish(self) -> TripleSet:
         """Write every entity's classes and labels (the first surface form is the label)."""
         for node in self.entities.nodes.values():
             ref = URIRef(node.iri)
@@ -179,10 +325,10 @@ def resolve_meta(extraction: Extraction, entities: Entities) -> None:
 
 def map_report(extraction: Extraction, rels=None) -> Graph:
     """One report's graph: resolve its entities, then map its meta and each relation's facts."""
-    return _map_report(extraction, rels)[0]
+    return _map_report(extraction, rels)[0].graph()
 
 
-def _map_report(extraction: Extraction, rels=None) -> tuple[Graph, Entities]:
+def _map_report(extraction: Extraction, rels=None) -> tuple[TripleSet, Entities]:
     from kg.relation import relations
 
     rels = list(rels) if rels is not None else relations()
@@ -219,29 +365,77 @@ _FIRST_WINS = (RDFS.label,)
 _LATEST_WINS = (GWR.projectStatus, GWR.statusYear)
 
 
-def build_graph(extractions: Iterable[Extraction], graph: Optional[Graph] = None) -> MergedGraph:
-    """Every report mapped on its own (one pass each), then merged: the report graphs are made disjoint
-    (a triple several reports state stays in the first one's graph, by file name) and a node named or
-    dated differently by several reports keeps one label (others become altLabels) and its latest status."""
+def merge_reports(extractions: Iterable[Extraction]) -> tuple[list, list]:
+    """Every report mapped on its own (one pass each), then merged: ``(parts, merges)`` where ``parts``
+    holds ``(extraction, its TripleSet)`` sorted by report file name, disjoint (a triple several reports
+    state stays in the first one's set), and a node named or dated differently by several reports keeps
+    one label (others become altLabels) and its latest status; ``merges`` lists the cross-report merges
+    made, ``(district label, kept label, merged label, reason)``. What :func:`build_graph` and the build's
+    store (:mod:`kg.store`) are made of."""
     exs = sorted(extractions, key=lambda ex: ex.document.name)
+    mapped = [_map_report(ex) for ex in exs]
+    parts = [(ex, g) for ex, (g, _) in zip(exs, mapped)]
+    merges = _merge_across_reports(parts, [ents for _, ents in mapped])
+    del mapped
+    _merge_functional(parts)
+    seen: set = set()  # the union so far: a triple stays in the first report's set
+    for _, g in parts:
+        for triple in list(g):
+            if triple in seen:
+                g._discard(*triple)
+            else:
+                seen.add(triple)
+    del seen
+    return parts, merges
+
+
+def build_graph(extractions: Iterable[Extraction], graph: Optional[Graph] = None) -> MergedGraph:
+    """Every report mapped on its own (one pass each), then merged (:func:`merge_reports`) into one
+    rdflib graph that keeps its parts: the report graphs, disjoint, their union this graph. The Python
+    API's graph; ``kg build`` keeps the reports' triples in a :class:`kg.store.ReportStore` instead."""
+    parts, merges = merge_reports(extractions)
     merged = MergedGraph()
     for prefix, ns in PREFIXES.items():
         merged.bind(prefix, ns, override=True, replace=True)
-    mapped = [_map_report(ex) for ex in exs]
-    parts = [(ex, g) for ex, (g, _) in zip(exs, mapped)]
-    merged.merges = _merge_across_reports(parts, [ents for _, ents in mapped])
-    _merge_functional(parts)
-    for _, g in parts:
-        for triple in list(g):
-            if triple in merged:
-                g.remove(triple)
-            else:
-                merged.add(triple)
-    merged.parts = parts
+    merged.merges = merges
+    merged.parts = []
+    for ex, ts in parts:
+        g = ts.graph()
+        merged.parts.append((ex, g))
+        for triple in g:
+            merged.add(triple)
     if graph is not None:  # the caller's graph receives the triples too
         for triple in merged:
             graph.add(triple)
     return merged
+
+
+def report_mentions(index: int, ents: Entities) -> list[tuple]:
+    """The projects and award recipients report ``index`` resolved, as :func:`kg.resolve.cross_report_merges`
+    reads them: ``(report index, district iri, district name, group, key, iri)``."""
+    mentions = []
+    for (kind, key), iri in ents._keys.items():
+        node = ents.nodes.get(iri)
+        if node is None or iri == ents.district_iri:
+            continue
+        if kind == "project":
+            mentions.append((index, ents.district_iri, ents.district_name, "project", key, iri))
+        elif kind == "org" and "Project" not in node.types:
+            mentions.append((index, ents.district_iri, ents.district_name, "org:" + ",".join(node.types), key, iri))
+    return mentions
+
+
+def fold_report(folds, mentions, district_label: dict, label_of) -> list[tuple[str, str, str, str]]:
+    """The merges made, ``(district label, kept label, merged label, reason)``, sorted; ``label_of(node)``
+    gives a node's label (the first report's) or None."""
+    district_of_node = {}
+    for index, district_iri, _, _, _, iri in mentions:
+        district_of_node.setdefault(iri, district_label[district_iri])
+    report = []
+    for a, b, reason in folds:
+        kept, merged = label_of(URIRef(b)), label_of(URIRef(a))
+        report.append((district_of_node[a], b if kept is None else kept, a if merged is None else merged, reason))
+    return sorted(report)
 
 
 def _merge_across_reports(parts, entities: list[Entities]) -> list[tuple[str, str, str, str]]:
@@ -250,16 +444,7 @@ def _merge_across_reports(parts, entities: list[Entities]) -> list[tuple[str, st
     report, in every report's graph (its other names become skos:altLabel in :func:`_merge_functional`)."""
     from kg.resolve import cross_report_merges
 
-    mentions = []
-    for index, ents in enumerate(entities):
-        for (kind, key), iri in ents._keys.items():
-            node = ents.nodes.get(iri)
-            if node is None or iri == ents.district_iri:
-                continue
-            if kind == "project":
-                mentions.append((index, ents.district_iri, ents.district_name, "project", key, iri))
-            elif kind == "org" and "Project" not in node.types:
-                mentions.append((index, ents.district_iri, ents.district_name, "org:" + ",".join(node.types), key, iri))
+    mentions = [m for index, ents in enumerate(entities) for m in report_mentions(index, ents)]
     folds = cross_report_merges(mentions)
     if not folds:
         return []
@@ -271,16 +456,22 @@ def _merge_across_reports(parts, entities: list[Entities]) -> list[tuple[str, st
     district_label = {}
     for ents in entities:
         district_label.setdefault(ents.district_iri, ents.district_name)
-    district_of_node = {}
-    for index, district_iri, _, _, _, iri in mentions:
-        district_of_node.setdefault(iri, district_label[district_iri])
-    report = [(district_of_node[a], labels.get(URIRef(b), b), labels.get(URIRef(a), a), reason) for a, b, reason in folds]
+    report = fold_report(folds, mentions, district_label, labels.get)
     for _, g in parts:
-        changed = [t for t in g if t[0] in into or t[2] in into]
-        for s, p, o in changed:
-            g.remove((s, p, o))
-            g.add((into.get(s, s), p, into.get(o, o)))
-    return sorted(report)
+        fold_triples(g, into)
+    return report
+
+
+def fold_triples(g, into: dict) -> None:
+    """Every node of ``into`` replaced by the node it folds into, in ``g``."""
+    changed = [t for t in g if t[0] in into or t[2] in into]
+    for s, p, o in changed:
+        g.remove((s, p, o))
+        g.add((into.get(s, s), p, into.get(o, o)))
+
+
+#: The properties the cross-report merge decides (:func:`_merge_functional`); all others are only made disjoint.
+FUNCTIONAL = (RDFS.label, SKOS.altLabel, GWR.projectStatus, GWR.statusYear)
 
 
 def _merge_functional(parts) -> None:
@@ -303,10 +494,15 @@ def _merge_functional(parts) -> None:
                 parts[i][1].remove((s, p, o))
                 if p == RDFS.label:
                     parts[i][1].add((s, SKOS.altLabel, o))
-    # an altLabel equal to the kept label is no alternative name
+    # an altLabel equal to the kept label is no alternative name (a report's first label of a node is
+    # the one that counts, as rdflib's Graph.value gives it)
+    kept: dict = {}
+    for _, g in parts:
+        for s in dict.fromkeys(s for s, _ in g.subject_objects(RDFS.label)):
+            kept.setdefault(s, set()).add(g.value(s, RDFS.label))
     for _, g in parts:
         for s, o in list(g.subject_objects(SKOS.altLabel)):
-            if any(g2.value(s, RDFS.label) == o for _, g2 in parts):
+            if o in kept.get(s, ()):
                 g.remove((s, SKOS.altLabel, o))
 
 
@@ -351,7 +547,15 @@ def decimal(value: Decimal) -> Literal:
 
 
 def integer(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+    literal = _INTEGERS.get(value)
+    if literal is None:
+        literal = Literal(value, datatype=XSD.integer)
+        if len(_INTEGERS) < 100_000:  # years, offsets, counts: a few thousand distinct values
+            _INTEGERS[value] = literal
+    return literal
+
+
+_INTEGERS: dict = {}
 
 
 GENERATOR = f"gwr-kg {__version__}"

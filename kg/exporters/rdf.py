@@ -1,8 +1,10 @@
 """RDF serializations of a built graph, written atomically and deterministically.
 
-Every exporter has the same interface, ``(graph, path, extractions=()) -> Path``: ``graph`` is the merged
-rdflib graph of every report (what ``kg build`` writes as Turtle), ``extractions`` the reports it was
-built from (the quad formats need them to put each report's facts in its own named graph).
+Every exporter has the same interface, ``(graph, path, extractions=()) -> Path``: ``graph`` is the build's
+:class:`kg.store.ReportStore` (each report's triples, disjoint) or an rdflib graph of
+:func:`kg.rdf.build_graph` (the Python API; its ``parts`` are the report graphs), ``extractions`` the
+reports it was built from (the quad formats need them to put each report's facts in its own named graph
+when the graph does not keep its reports).
 
 Triple formats (the merged graph): ``ttl`` (Turtle), ``nt`` (N-Triples), ``jsonld`` (JSON-LD).
 Quad formats (a dataset): ``trig`` and ``nq`` (N-Quads). Their named graphs are
@@ -18,13 +20,20 @@ and the default graph describes each named graph: ``prov:wasDerivedFrom`` its re
 ``dcterms:creator`` the gwr-kg version, and ``prov:generatedAtTime`` only when the environment variable
 ``SOURCE_DATE_EPOCH`` is set (reproducible-builds convention), so two builds stay byte-identical.
 
-Same input, same bytes, in every format: Turtle is sorted by rdflib, N-Triples/N-Quads lines are
-sorted, JSON-LD nodes and values are sorted and keys too, the TriG is assembled graph by graph in IRI
-order, and the ontology's blank nodes get canonical labels (rdflib.compare).
+Same input, same bytes, in every format: N-Triples/N-Quads lines are sorted (the reports' sorted lines
+merged, :meth:`kg.store.ReportStore.ntriples`, so the whole graph is never held); Turtle is that sorted
+N-Triples stream written by pyoxigraph with the project's prefixes (a subject's triples grouped, ``;``
+and ``,``; tab indents; the ``id:`` prefix is not used, instance IRIs hold ``/``); the TriG is the default
+graph then each named graph in IRI order, written by pyoxigraph the same way; JSON-LD (rdflib, the whole
+graph in memory) has its nodes, values and keys sorted; the ontology's blank nodes get canonical labels
+(rdflib.compare).
 """
 
 from __future__ import annotations
 
+import heapq
+import io
+import itertools
 import json
 import os
 from dataclasses import dataclass
@@ -32,7 +41,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional, Sequence
 
-from kg.fsutil import write_bytes_atomic, write_text_atomic
+from kg.fsutil import write_text_atomic
 
 from kg.defaults import ontology_file  # noqa: E402
 
@@ -60,10 +69,112 @@ def build_time() -> Optional[datetime]:
 
 # triple formats --------------------------------------------------------------------------------------
 
-def write_turtle(graph, path: Path, extractions: Sequence = ()) -> Path:
-    """Turtle, deterministic: rdflib sorts subjects, predicates and objects; IRIs are minted, no blank nodes."""
-    write_bytes_atomic(path, graph.serialize(format="turtle", encoding="utf-8"))
+#: Turtle and TriG prefixes: the project's, in name order, but ``id:`` (instance IRIs hold ``/``, which a
+#: prefixed name can only write escaped).
+def _prefixes() -> dict[str, str]:
+    from kg.rdf import PREFIXES
+
+    return {k: str(v) for k, v in sorted(PREFIXES.items()) if k != "id"}
+
+
+class _LinesReader(io.RawIOBase):
+    """A readable binary stream over an iterator of byte strings (the sorted lines, for pyoxigraph)."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._buf:
+            try:
+                self._buf = b"".join(itertools.islice(self._chunks, 4096))
+            except StopIteration:
+                return 0
+            if not self._buf:
+                return 0
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+class _WithoutPrefixes(io.RawIOBase):
+    """A writable stream that drops the ``@prefix`` lines pyoxigraph writes first (ours are written
+    before, in a fixed order)."""
+
+    def __init__(self, fh):
+        self._fh = fh
+        self._head = b""
+        self._body = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        if self._body:
+            self._fh.write(data)
+            return len(data)
+        self._head += data
+        while not self._body:
+            end = self._head.find(b"\n")
+            if end < 0:
+                break
+            if self._head.startswith(b"@prefix "):
+                self._head = self._head[end + 1:]
+            else:
+                self._body = True
+                self._fh.write(self._head)
+                self._head = b""
+        return len(data)
+
+    def close_stream(self) -> None:
+        if self._head and not self._head.startswith(b"@prefix "):
+            self._fh.write(self._head)
+        self._head = b""
+
+
+def _write_pretty(path: Path, lines, fmt: str) -> Path:
+    """Sorted N-Triples/N-Quads lines written as Turtle or TriG by pyoxigraph (streamed both ways)."""
+    import pyoxigraph as ox
+
+    from kg.fsutil import atomic_open
+
+    rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.TRIG
+    prefixes = _prefixes()
+    with atomic_open(path, "wb") as fh:
+        fh.write("".join(f"@prefix {k}: <{v}> .\n" for k, v in prefixes.items()).encode("utf-8") + b"\n")
+        sink = _WithoutPrefixes(fh)
+        source = io.BufferedReader(_LinesReader(lines), buffer_size=1 << 16)
+        ox.serialize(ox.parse(source, format=ox.RdfFormat.N_QUADS), output=sink, format=rdf_format,
+                     prefixes=prefixes)
+        sink.close_stream()
     return path
+
+
+def _write_lines(path: Path, lines) -> Path:
+    from kg.fsutil import atomic_open
+
+    with atomic_open(path, "wb") as fh:
+        batch = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= 8192:
+                fh.write(b"".join(batch))
+                batch.clear()
+        fh.write(b"".join(batch))
+    return path
+
+
+def write_turtle(graph, path: Path, extractions: Sequence = ()) -> Path:
+    """Turtle, deterministic: the sorted N-Triples stream written by pyoxigraph with the prefixes."""
+    from kg.store import as_store
+
+    path = Path(path)
+    return _write_pretty(path, as_store(graph).ntriples(scratch=path.parent), "ttl")
 
 
 def _sorted_lines(data: str) -> str:
@@ -72,11 +183,12 @@ def _sorted_lines(data: str) -> str:
 
 
 def write_ntriples(graph, path: Path, extractions: Sequence = ()) -> Path:
-    """N-Triples (UTF-8), one triple a line, lines sorted; formatted a triple at a time
-    (kg.exporters.stream), so only the lines are held besides the graph, not a whole document too."""
-    from kg.exporters.stream import write_ntriples_stream
+    """N-Triples (UTF-8), one triple a line, lines sorted: the reports' sorted lines merged
+    (:meth:`kg.store.ReportStore.ntriples`), so the whole document is never held in memory."""
+    from kg.store import as_store
 
-    return write_ntriples_stream(graph, path, sort=True)
+    path = Path(path)
+    return _write_lines(path, as_store(graph).ntriples(scratch=path.parent))
 
 
 def _sort_value(value):
@@ -107,8 +219,11 @@ def jsonld_text(graph) -> str:
 
 
 def write_jsonld(graph, path: Path, extractions: Sequence = ()) -> Path:
-    """JSON-LD of the merged graph (no named graphs; use trig or nq for those)."""
-    write_text_atomic(path, jsonld_text(graph))
+    """JSON-LD of the merged graph (no named graphs; use trig or nq for those). rdflib's JSON-LD writer
+    needs the whole graph in memory: a build's store is made into an rdflib graph for it."""
+    from kg.store import ReportStore
+
+    write_text_atomic(path, jsonld_text(graph.to_rdflib() if isinstance(graph, ReportStore) else graph))
     return path
 
 
@@ -192,50 +307,63 @@ def dataset(graph, extractions: Sequence, *, ontology: Optional[Path] = ONTOLOGY
     return description(graphs, build_time() if when is None else when), graphs
 
 
-def _turtle_body(graph) -> tuple[list[str], str]:
-    """A graph's Turtle split into its @prefix lines and its statements."""
-    text = graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")
-    prefixes, body = [], []
-    for line in text.split("\n"):
-        (prefixes if line.startswith("@prefix ") else body).append(line)
-    return prefixes, "\n".join(body).strip("\n")
+def _quad_store(graph, extractions: Sequence):
+    from kg.store import ReportStore, as_store
+
+    if not isinstance(graph, ReportStore) and getattr(graph, "parts", None) is None and not extractions:
+        raise ValueError("TriG and N-Quads need the reports the graph was built from (kg build passes them)")
+    return as_store(graph, extractions)
 
 
-def trig_text(default, graphs: Sequence[NamedGraph]) -> str:
-    """TriG: the prefixes, the default graph, then each named graph in IRI order (Turtle blocks)."""
-    prefixes: set[str] = set()
-    blocks = []
-    p, body = _turtle_body(default)
-    prefixes.update(p)
-    if body:
-        blocks.append(body)
-    for ng in sorted(graphs, key=lambda ng: ng.iri):
-        p, body = _turtle_body(ng.graph)
-        prefixes.update(p)
-        # Not indented: a multi-line (triple-quoted) literal must keep its lines exactly.
-        blocks.append(f"<{ng.iri}> {{\n{body}\n}}")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
+def _store_dataset(store, ontology: Optional[Path] = ONTOLOGY_FILE, when=None):
+    """(default graph, report entries (no graph), the ontology's NamedGraph or None) of a store."""
+    from kg.iri import mint
+
+    entries = [NamedGraph(graph_iri(ex.document.name), None, ex.document.name + Path(ex.document.path).suffix,
+                          mint("report", ex.document.name)) for ex in store.reports]
+    onto = None
+    if ontology is not None:
+        if not Path(ontology).is_file():
+            raise FileNotFoundError(f"{ontology}: the ontology file is missing (the TriG/N-Quads ontology graph)")
+        onto = NamedGraph(ONTOLOGY_GRAPH, ontology_graph(Path(ontology)), "ontology/gwr.ttl")
+    default = description(entries + ([onto] if onto else []), build_time() if when is None else when)
+    return default, entries, onto
 
 
-def nquads_text(default, graphs: Sequence[NamedGraph]) -> str:
-    """N-Quads: every triple of the default graph and of each named graph, lines sorted."""
-    # split("\n"), not splitlines(): N-Triples ends lines with \n only, and literals may hold \u2028 etc.
-    lines = set(_sorted_lines(default.serialize(format="nt", encoding="utf-8").decode("utf-8")).split("\n")) - {""}
-    for ng in graphs:
-        for line in ng.graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n"):
-            line = line.rstrip()
-            if line.endswith(" ."):
-                lines.add(f"{line[:-2]} <{ng.iri}> .")
-    return "\n".join(sorted(lines)) + "\n"
+def _nt_lines(graph, iri: Optional[str] = None) -> list[bytes]:
+    """A small rdflib graph's sorted N-Quads lines (in the named graph ``iri``, or the default graph)."""
+    from kg.store import nt_term
+
+    cache: dict = {}
+    tail = f" <{iri}> .\n" if iri else " .\n"
+    return sorted({f"{nt_term(s, cache)} {nt_term(p, cache)} {nt_term(o, cache)}{tail}".encode("utf-8")
+                   for s, p, o in graph})
 
 
 def write_trig(graph, path: Path, extractions: Sequence = ()) -> Path:
     """TriG: one named graph per report and one for the ontology, described in the default graph."""
-    write_text_atomic(path, trig_text(*dataset(graph, extractions)))
-    return path
+    store = _quad_store(graph, extractions)
+    default, entries, onto = _store_dataset(store)
+    path = Path(path)
+    index = {ng.iri: i for i, ng in enumerate(entries)}
+    named = sorted(entries + ([onto] if onto else []), key=lambda ng: ng.iri)
+
+    def lines():
+        yield from _nt_lines(default)
+        for ng in named:
+            if ng.iri in index:
+                suffix = f" <{ng.iri}> .\n".encode("utf-8")
+                yield from (line[:-3] + suffix for line in store.report_lines(index[ng.iri]))
+            else:
+                yield from _nt_lines(ng.graph, ng.iri)
+
+    return _write_pretty(path, lines(), "trig")
 
 
 def write_nquads(graph, path: Path, extractions: Sequence = ()) -> Path:
-    """N-Quads: the same dataset as the TriG export, one quad a line, lines sorted."""
-    write_text_atomic(path, nquads_text(*dataset(graph, extractions)))
-    return path
+    """N-Quads: the same dataset as the TriG export, one quad a line, lines sorted (streamed)."""
+    store = _quad_store(graph, extractions)
+    default, entries, onto = _store_dataset(store)
+    path = Path(path)
+    small = sorted(set(_nt_lines(default)) | set(_nt_lines(onto.graph, onto.iri) if onto else ()))
+    return _write_lines(path, heapq.merge(small, store.nquads([ng.iri for ng in entries], scratch=path.parent)))

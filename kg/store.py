@@ -1,0 +1,531 @@
+"""The build's graph: every report's triples as its own named graph, never one big rdflib graph.
+
+:func:`build_store` maps and merges the reports (:func:`kg.rdf.merge_reports`: disjoint report triple
+sets) and keeps each report's triples as its sorted N-Triples lines, zlib-compressed (a few tens of KB a
+report). Everything that reads the whole graph reads it from there:
+
+- the writers (:mod:`kg.exporters.rdf`) merge the reports' sorted lines (a k-way merge, in batches
+  through files beside the output above :data:`MERGE_FAN_IN` reports, so memory does not grow with the
+  corpus) into N-Triples and N-Quads, and pyoxigraph formats Turtle and TriG from the same sorted stream;
+- the views, the index and SPARQL read a pyoxigraph ``Store`` loaded from those lines
+  (:meth:`ReportStore.oxigraph`), through :class:`StoreGraph`, the few read methods of rdflib's
+  ``Graph`` that the views use, each answer sorted (pyoxigraph's in-memory order is not stable);
+- counts (triples, classes) are kept per report while it is stored.
+
+rdflib stays the Python API: :func:`kg.rdf.build_graph` gives an rdflib ``MergedGraph``, and
+:meth:`ReportStore.to_rdflib` makes one from a store.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import tempfile
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Sequence
+
+#: Reports merged at once; above this the reports are merged in batches into sorted run files first.
+MERGE_FAN_IN = 256
+
+
+def nt_term(term, cache: Optional[dict] = None) -> str:
+    """A term in N-Triples, with rdflib's own escaping (the bytes ``graph.nt`` always had)."""
+    if cache is not None:
+        text = cache.get(term)
+        if text is not None:
+            return text
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+    from rdflib.term import Literal
+
+    text = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
+    if cache is not None:
+        cache[term] = text
+    return text
+
+
+def _encode(triples: Iterable) -> tuple[bytes, int]:
+    """Sorted, distinct N-Triples lines (UTF-8), compressed; and their count. Terms are written as
+    :func:`nt_term` writes them (IRIs checked once each, literals escaped as rdflib's N-Triples writer)."""
+    from rdflib.plugins.serializers.nt import _quote_encode
+    from rdflib.term import Literal, URIRef
+
+    iris: dict = {}
+
+    def term(t) -> str:
+        if type(t) is URIRef:
+            text = iris.get(t)
+            if text is None:
+                text = iris[t] = t.n3()
+            return text
+        if isinstance(t, Literal):
+            if t.language:
+                return f"{_quote_encode(t)}@{t.language}"
+            if t.datatype:
+                return f"{_quote_encode(t)}^^<{t.datatype}>"
+            return _quote_encode(t)
+        return nt_term(t)
+
+    lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8") for s, p, o in triples})
+    return zlib.compress(b"".join(lines), 1), len(lines)
+
+
+class ReportStore:
+    """Each report's triples (disjoint; their union is the graph ``kg build`` writes), in report order.
+
+    ``reports``: the extractions, sorted by file name; ``merges``: the cross-report merges
+    (:func:`kg.rdf.merge_reports`); ``classes``: gwr class local name → instances (rdf:type triples).
+    """
+
+    def __init__(self, parts: list, merges: Sequence = ()):
+        from rdflib import RDF
+
+        from kg.rdf import GWR
+
+        gwr = str(GWR)
+        self.reports = [ex for ex, _ in parts]
+        self.merges = list(merges)
+        self._blobs: list[bytes] = []
+        self._counts: list[int] = []
+        classes: Counter = Counter()
+        for i, (_, triples) in enumerate(parts):
+            for _, o in triples.subject_objects(RDF.type):
+                if str(o).startswith(gwr):
+                    classes[str(o)[len(gwr):]] += 1
+            blob, count = _encode(triples)
+            self._blobs.append(blob)
+            self._counts.append(count)
+            parts[i] = None  # its triples are stored: let them go
+        self.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
+        self._extra = None
+        self._oxigraph = None
+
+    # the data ------------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return sum(self._counts)
+
+    def report_lines(self, index: int) -> list[bytes]:
+        """One report's N-Triples lines (UTF-8, each ending in ``\\n``), sorted."""
+        data = zlib.decompress(self._blobs[index])
+        return data.splitlines(keepends=True) if data else []
+
+    def ntriples(self, scratch: Optional[Path] = None) -> Iterator[bytes]:
+        """Every triple as an N-Triples line, sorted (the reports' sorted lines merged; no duplicates,
+        the reports' triples are disjoint). ``scratch``: a folder for the run files of large stores."""
+        return self._merged([self.report_lines] * len(self._blobs), [None] * len(self._blobs), scratch)
+
+    def nquads(self, graph_iris: Sequence[str], scratch: Optional[Path] = None) -> Iterator[bytes]:
+        """Every report's triples in its named graph (``graph_iris[i]`` for report ``i``), sorted."""
+        return self._merged([self.report_lines] * len(self._blobs), list(graph_iris), scratch)
+
+    def _merged(self, readers, graphs, scratch: Optional[Path]) -> Iterator[bytes]:
+        return _merge_runs(lambda i: _in_graph(readers[i](i), graphs[i]), len(readers), scratch)
+
+    # reading it as a graph -----------------------------------------------------------------------
+    def oxigraph(self):
+        """A pyoxigraph ``Store`` (in memory) of the graph, each report in its named graph
+        (:func:`kg.exporters.rdf.graph_iri`); loaded once, on first use."""
+        if self._oxigraph is None:
+            import pyoxigraph as ox
+
+            from kg.exporters.rdf import graph_iri
+
+            store = ox.Store()
+            for i, ex in enumerate(self.reports):
+                suffix = f" <{graph_iri(ex.document.name)}> .\n".encode("utf-8")
+                data = b"".join(line[:-3] + suffix for line in self.report_lines(i))
+                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            self._oxigraph = store
+        return self._oxigraph
+
+    def graph(self) -> "StoreGraph":
+        """The graph for readers written against rdflib (the views): see :class:`StoreGraph`."""
+        return StoreGraph(self)
+
+    def query(self, sparql: str):
+        """A SPARQL query over the union of the report graphs (pyoxigraph's results)."""
+        return self.oxigraph().query(sparql, use_default_graph_as_union=True)
+
+    def to_rdflib(self):
+        """The rdflib :class:`kg.rdf.MergedGraph` of this store (the Python API's graph)."""
+        from rdflib import Graph
+
+        from kg.rdf import PREFIXES, MergedGraph
+
+        merged = MergedGraph()
+        for prefix, ns in PREFIXES.items():
+            merged.bind(prefix, ns, override=True, replace=True)
+        merged.parts, merged.merges = [], list(self.merges)
+        for i, ex in enumerate(self.reports):
+            part = Graph().parse(data=b"".join(self.report_lines(i)), format="nt")
+            merged.parts.append((ex, part))
+            for triple in part:
+                merged.add(triple)
+        return merged
+
+
+def _in_graph(lines: Iterable[bytes], graph: Optional[str]) -> Iterable[bytes]:
+    """N-Triples lines as N-Quads lines in ``graph`` (unchanged when None). A report's sorted lines
+    stay sorted: a term never ends where another one of the same line goes on."""
+    if graph is None:
+        return lines
+    suffix = f" <{graph}> .\n".encode("utf-8")
+    return (line[:-3] + suffix for line in lines)
+
+
+def build_store(extractions: Iterable, scratch: Optional[Path] = None) -> ReportStore:
+    """Map the reports and merge them (what :func:`kg.rdf.merge_reports` does, the same triples) one
+    report at a time, so that memory holds each report's triples compressed, never a graph of them all:
+
+    1. each report is mapped alone and stored at once as two sets of sorted lines: the properties the
+       cross-report merge decides (labels, altLabels, project status and its year:
+       :data:`kg.rdf.FUNCTIONAL`, about a fifth of the triples) and the rest; the nodes it resolved
+       are kept for 2;
+    2. the nodes several reports name differently are folded (:func:`kg.resolve.cross_report_merges`):
+       their IRIs are replaced in the lines of the reports that hold them;
+    3. the first set is merged across reports (:func:`_merge_functional_lines`: one label, the others
+       altLabels, the latest status), reading all reports' lines merged in sorted order;
+    4. the reports are made disjoint (:func:`_make_disjoint`): a line several reports hold stays in
+       the first one's only.
+    """
+    from kg.rdf import FUNCTIONAL, TripleSet, _map_report, fold_report, report_mentions
+    from kg.resolve import cross_report_merges
+
+    exs = sorted(extractions, key=lambda ex: ex.document.name)
+    store = ReportStore([])
+    store.reports = exs
+    store._extra = []
+    mentions: list = []
+    district_label: dict = {}
+    for i, ex in enumerate(exs):
+        triples, ents = _map_report(ex)
+        mentions += report_mentions(i, ents)
+        district_label.setdefault(ents.district_iri, ents.district_name)
+        del ents
+        functional = TripleSet()
+        for p in FUNCTIONAL:
+            for t in list(triples.triples((None, p, None))):
+                functional.add(t)
+                triples._discard(*t)
+        blob, count = _encode(triples)
+        store._blobs.append(blob)
+        store._counts.append(count)
+        store._extra.append(_encode(functional)[0])
+        del triples, functional
+
+    folds = cross_report_merges(mentions)
+    if folds:
+        into = {a: b for a, b, _ in folds}
+        store.merges = fold_report(folds, mentions, district_label, _first_labels(store, set(into) | set(into.values())).get)
+        _fold_lines(store._blobs, store._counts, into)
+        _fold_lines(store._extra, None, into)
+    del mentions
+    _merge_functional_lines(store, scratch)
+    _make_disjoint(store, scratch)
+    return store
+
+
+_LABEL = b"<http://www.w3.org/2000/01/rdf-schema#label>"
+_ALT_LABEL = b"<http://www.w3.org/2004/02/skos/core#altLabel>"
+_LATEST_WINS = (b"<https://w3id.org/gwr/ontology#projectStatus>", b"<https://w3id.org/gwr/ontology#statusYear>")
+
+
+def _first_labels(store: ReportStore, nodes: set) -> dict:
+    """node IRI → its label (the first report's, as a plain string), for the nodes given."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    wanted = {f"<{n}> ".encode("utf-8") + _LABEL for n in nodes}
+    out: dict = {}
+    for blob in store._extra:
+        for line in _lines(blob):
+            head = line[:line.index(b" ", line.index(b" ") + 1)]
+            if head in wanted:
+                quad = next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES)))
+                out.setdefault(URIRef(quad.subject.value), quad.object.value)
+    return out
+
+
+def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None:
+    """:func:`kg.rdf._merge_functional` on the stored lines: a node's label is the first report's
+    (the others become its altLabels there), its status and status year the latest report's (by plan
+    year, then file name); an altLabel equal to the node's label is dropped. The reports' lines are
+    read merged in sorted order, so a node's values of one property come together, its label first."""
+    count = len(store._extra)
+    plan = [ex.meta.plan_year or 0 for ex in store.reports]
+    tag = [b"\x00%08d\n" % i for i in range(count)]
+    remove: dict[int, set] = {}
+    add: dict[int, set] = {}
+
+    def tagged(i: int) -> Iterator[bytes]:
+        return (line[:-1] + tag[i] for line in _lines(store._extra[i]))
+
+    def decide(subject: bytes, predicate: bytes, values: list, label: list) -> None:
+        objects = {o for _, o in values}
+        if predicate == _LABEL:  # the first report's (lines come sorted by object, then report)
+            keep = min(values, key=lambda v: v[0])[1]
+            label[:] = [subject, keep]
+        elif predicate in _LATEST_WINS:
+            keep = max(values, key=lambda v: (plan[v[0]], v[0]))[1]
+        elif predicate == _ALT_LABEL:
+            if label and label[0] == subject:
+                for i, o in values:
+                    if o == label[1]:
+                        remove.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, predicate, o))
+            return
+        else:
+            return
+        if len(objects) < 2:
+            return
+        for i, o in values:
+            if o != keep:
+                remove.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, predicate, o))
+                if predicate == _LABEL:
+                    add.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, _ALT_LABEL, o))
+
+    key, values, label = None, [], []
+    for item in _merge_runs(tagged, count, scratch):
+        line, index = item[:-12], int(item[-9:-1])  # without " .\x00NNNNNNNN\n"
+        s_end = line.index(b" ")
+        p_end = line.index(b" ", s_end + 1)
+        here = (line[:s_end], line[s_end + 1:p_end])
+        if here != key:
+            if key is not None:
+                decide(*key, values, label)
+            key, values = here, []
+        values.append((index, line[p_end + 1:]))
+    if key is not None:
+        decide(*key, values, label)
+    # a demoted label that another report gives as its altLabel already, or that equals the label: the
+    # disjoint pass and the check below keep one
+    for i in sorted(set(remove) | set(add)):
+        lines = set(_lines(store._extra[i])) - remove.get(i, set()) | add.get(i, set())
+        store._extra[i] = zlib.compress(b"".join(sorted(lines)), 1)
+
+
+def _fold_lines(blobs: list, counts: Optional[list], into: dict) -> None:
+    """Replace each folded node's IRI (``into``: IRI → the IRI it folds into) by its target's in every
+    report's lines that hold it."""
+    import re
+
+    names = {f"<{a}>".encode("utf-8"): f"<{b}>".encode("utf-8") for a, b in into.items()}
+    pattern = re.compile(b"|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
+    for i, blob in enumerate(blobs):
+        data = zlib.decompress(blob)
+        if not pattern.search(data):
+            continue
+        lines = sorted(set(pattern.sub(lambda m: names[m.group(0)], data).splitlines(keepends=True)))
+        blobs[i] = zlib.compress(b"".join(lines), 1)
+        if counts is not None:
+            counts[i] = len(lines)
+
+
+_TYPE_GWR = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/gwr/ontology#"
+
+
+def _make_disjoint(store: ReportStore, scratch: Optional[Path]) -> None:
+    """Each report's two line sets joined; a line several reports hold stays in the first's only; the
+    classes counted on the way (rdf:type lines with a gwr: class)."""
+    count = len(store._blobs)
+    tag = [b"\x00%08d\n" % i for i in range(count)]
+
+    def tagged(i: int) -> Iterator[bytes]:
+        return (line[:-1] + tag[i] for line in heapq.merge(_lines(store._blobs[i]), _lines(store._extra[i])))
+
+    drop: dict[int, set] = {}
+    classes: Counter = Counter()
+    previous = None
+    for item in _merge_runs(tagged, count, scratch):
+        line = item[:-10]
+        if line == previous:
+            drop.setdefault(int(item[-9:-1]), set()).add(line + b"\n")
+            continue
+        previous = line
+        at = line.find(_TYPE_GWR)
+        if at > 0:
+            classes[line[at + len(_TYPE_GWR):line.index(b">", at + len(_TYPE_GWR))].decode("utf-8")] += 1
+    for i in range(count):
+        lines = list(heapq.merge(_lines(store._blobs[i]), _lines(store._extra[i])))
+        if i in drop:
+            lines = [line for line in lines if line not in drop[i]]
+        store._blobs[i] = zlib.compress(b"".join(lines), 1)
+        store._counts[i] = len(lines)
+    store._extra = None
+    store.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _lines(blob: bytes) -> list[bytes]:
+    data = zlib.decompress(blob)
+    return data.splitlines(keepends=True) if data else []
+
+
+def _merge_runs(source, count: int, scratch: Optional[Path]) -> Iterator[bytes]:
+    """``source(i)`` (sorted byte lines) for i < count, merged: at most :data:`MERGE_FAN_IN` at once in
+    memory, through sorted run files in ``scratch`` (a temporary folder) above that."""
+    if count <= MERGE_FAN_IN:
+        yield from heapq.merge(*(source(i) for i in range(count)))
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".merge-", dir=scratch))
+    runs = []
+    try:
+        for start in range(0, count, MERGE_FAN_IN):
+            path = folder / f"run-{start:08d}"
+            with open(path, "wb") as fh:
+                fh.writelines(heapq.merge(*(source(i) for i in range(start, min(count, start + MERGE_FAN_IN)))))
+            runs.append(path)
+        files = [open(path, "rb", buffering=1 << 16) for path in runs]
+        try:
+            yield from heapq.merge(*files)
+        finally:
+            for fh in files:
+                fh.close()
+    finally:
+        for path in runs:
+            path.unlink(missing_ok=True)
+        os.rmdir(folder)
+
+
+def as_store(graph, extractions: Sequence = ()) -> ReportStore:
+    """What the writers read: a ReportStore as it is; an rdflib graph of ``kg.rdf.build_graph`` (its
+    ``parts``); a plain rdflib graph as the triples of one report (the extractions' first, or none)."""
+    if isinstance(graph, ReportStore):
+        return graph
+    parts = getattr(graph, "parts", None)
+    if parts is not None:
+        return ReportStore([(ex, part) for ex, part in parts], getattr(graph, "merges", ()))
+    if extractions:
+        return build_store(extractions)
+    return ReportStore([(None, graph)])
+
+
+# rdflib-style reading, for the views ------------------------------------------------------------
+def _to_rdflib(term, cache: dict):
+    found = cache.get(term)
+    if found is not None:
+        return found
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        out = URIRef(term.value)
+    elif isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if term.language:
+            out = Literal(term.value, lang=term.language)
+        elif dt == _XSD_STRING:
+            out = Literal(term.value)
+        else:
+            out = Literal(term.value, datatype=URIRef(dt))
+    elif isinstance(term, ox.BlankNode):
+        out = BNode(term.value)
+    else:
+        out = URIRef(str(term))
+    cache[term] = out
+    return out
+
+
+def _to_ox(term):
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+from pyoxigraph import NamedNode as _NamedNode  # noqa: E402
+
+
+def _sort_key(triple) -> tuple:
+    return tuple((str(t), getattr(t, "language", None) or "", str(getattr(t, "datatype", None) or ""))
+                 for t in triple)
+
+
+class StoreGraph:
+    """The read methods of rdflib's ``Graph`` that the views use, over a :class:`ReportStore`'s
+    pyoxigraph store (the union of its report graphs): terms come back as rdflib terms, every answer
+    in a stable order (sorted), so pages are the same from one build to the next."""
+
+    def __init__(self, store: ReportStore):
+        self.report_store = store
+        self._store = store.oxigraph()
+        self._terms: dict = {}
+        self._len = len(store)
+        from kg.exporters.rdf import graph_iri
+
+        self._rank = {graph_iri(ex.document.name): i for i, ex in enumerate(store.reports) if ex is not None}
+
+    def triples(self, pattern) -> list:
+        """The matching triples in report order (the reports by file name, as a build adds them), each
+        report's sorted."""
+        s, p, o = pattern
+        cache, rank = self._terms, self._rank
+        found = [(rank.get(q.graph_name.value, -1) if isinstance(q.graph_name, _NamedNode) else -1,
+                  _to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
+                 for q in self._store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)]
+        if len(found) > 1:
+            found.sort(key=lambda f: (f[0], _sort_key(f[1:])))
+        return [f[1:] for f in found]
+
+    def __iter__(self):
+        return iter(self.triples((None, None, None)))
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        for _ in self._store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None):
+            return True
+        return False
+
+    def subjects(self, predicate=None, object=None, unique: bool = False):
+        return list(dict.fromkeys(s for s, _, _ in self.triples((None, predicate, object))))
+
+    def objects(self, subject=None, predicate=None, unique: bool = False):
+        found = [o for _, _, o in self.triples((subject, predicate, None))]
+        return list(dict.fromkeys(found)) if unique else found
+
+    def subject_objects(self, predicate=None, unique: bool = False):
+        return [(s, o) for s, _, o in self.triples((None, predicate, None))]
+
+    def predicate_objects(self, subject=None, unique: bool = False):
+        return [(p, o) for _, p, o in self.triples((subject, None, None))]
+
+    def subject_predicates(self, object=None, unique: bool = False):
+        return [(s, p) for s, p, _ in self.triples((None, None, object))]
+
+    def value(self, subject=None, predicate=None, object=None, default=None, any: bool = True):
+        if subject is None:
+            found = self.triples((None, predicate, object))
+            return found[0][0] if found else default
+        found = self.triples((subject, predicate, None))
+        return found[0][2] if found else default
+
+    def query(self, sparql: str, initNs=None) -> list:
+        """A SELECT query's rows as tuples of rdflib terms (None where unbound), in its variables'
+        order: in the query's ORDER BY, else sorted."""
+        import pyoxigraph as ox
+
+        if initNs:
+            sparql = "".join(f"PREFIX {k}: <{v}>\n" for k, v in initNs.items()) + sparql
+        cache = self._terms
+        result = self.report_store.query(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("only SELECT queries are read as rows here")
+        names = [v.value for v in result.variables]
+        rows = [tuple(None if (t := row[n]) is None else _to_rdflib(t, cache) for n in names) for row in result]
+        if "ORDER BY" not in sparql.upper():
+            rows.sort(key=lambda row: tuple(("", "", "") if t is None else _sort_key((t,))[0] for t in row))
+        return rows

@@ -1,0 +1,84 @@
+"""The build's store (kg.store) holds the graph kg.rdf.build_graph makes, report by report."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _extraction(name, district, year, projects):
+    from kg.model import Document, Evidence, Extraction, Meta, ProjectMention
+
+    doc = Document(path=f"{name}.txt", name=name, text="", raw_sha256=name)
+    meta = Meta(district=district, city="某市", province="某省", review_year=year - 1, plan_year=year)
+    facts = [ProjectMention(p, p, status, y, True, Evidence(f"{p}…", 0, 3)) for p, status, y in projects]
+    return Extraction(document=doc, meta=meta, facts={"projects": facts})
+
+
+def _merging_reports():
+    """Three reports of which two fold a project (labels, altLabels) and disagree on its status."""
+    return [
+        _extraction("jia-2023", "甲县", 2023, [("幸福大道全线", "Completed", 2022), ("实训基地二期", "Planned", 2023)]),
+        _extraction("jia-2022", "甲县", 2022, [("幸福大道", "Underway", 2021), ("实训基地", "Planned", 2022)]),
+        _extraction("jia-2024", "甲县", 2024, [("幸福大道", "Underway", 2024), ("实训基地", "Completed", 2024)]),
+        _extraction("yi-2023", "乙县", 2023, [("幸福大道全线", "Planned", 2023)]),
+    ]
+
+
+def _parts(store):
+    from rdflib import Graph
+
+    return [(ex.document.name, set(Graph().parse(data=b"".join(store.report_lines(i)), format="nt")))
+            for i, ex in enumerate(store.reports)]
+
+
+@pytest.mark.parametrize("fan_in", [256, 2])
+def test_store_holds_the_merged_graph_report_by_report(fan_in, monkeypatch):
+    """Same report graphs (disjoint, same triples each), merges and counts as build_graph, also when
+    the reports are merged through run files (a small fan-in)."""
+    import kg.store
+    from kg.build import class_counts
+    from kg.rdf import build_graph
+    from kg.store import build_store
+
+    monkeypatch.setattr(kg.store, "MERGE_FAN_IN", fan_in)
+    graph = build_graph(_merging_reports())
+    store = build_store(_merging_reports())
+    assert store.merges == graph.merges and store.merges
+    assert [(n, p) for n, p in _parts(store)] == [(ex.document.name, set(g)) for ex, g in graph.parts]
+    assert len(store) == len(graph)
+    assert store.classes == class_counts(graph)
+    lines = list(store.ntriples())
+    assert lines == sorted(set(lines)) and len(lines) == len(graph)
+
+
+def test_exporters_write_the_same_bytes_from_a_store_and_from_build_graph(tmp_path):
+    from kg.exporters.rdf import write_nquads, write_ntriples, write_trig, write_turtle
+    from kg.rdf import build_graph
+    from kg.store import build_store
+
+    reports = _merging_reports()
+    for write in (write_turtle, write_ntriples, write_trig, write_nquads):
+        a = write(build_store(reports), tmp_path / f"a.{write.__name__}", reports).read_bytes()
+        b = write(build_graph(reports), tmp_path / f"b.{write.__name__}", reports).read_bytes()
+        assert a == b, write.__name__
+
+
+def test_store_graph_reads_like_rdflib():
+    """The views' reads of the store (StoreGraph) give what the same reads of build_graph give."""
+    from rdflib import RDF, RDFS
+
+    from kg.rdf import GWR, build_graph
+    from kg.store import build_store
+
+    graph = build_graph(_merging_reports())
+    view = build_store(_merging_reports()).graph()
+    assert len(view) == len(graph)
+    assert set(view) == set(graph)
+    assert set(view.subjects(RDF.type, GWR.Project)) == set(graph.subjects(RDF.type, GWR.Project))
+    for project in graph.subjects(RDF.type, GWR.Project):
+        assert view.value(project, RDFS.label) == graph.value(project, RDFS.label)
+        assert sorted(view.objects(project, GWR.mention)) == sorted(graph.objects(project, GWR.mention))
+    assert view.value(None, RDFS.label, graph.value(next(iter(graph.subjects(RDF.type, GWR.Report))), RDFS.label)) \
+        is not None
+    rows = view.query("PREFIX gwr: <https://w3id.org/gwr/ontology#> SELECT ?p ?s WHERE { ?p gwr:projectStatus ?s }")
+    assert sorted(rows) == sorted((p, s) for p, s in graph.subject_objects(GWR.projectStatus))
