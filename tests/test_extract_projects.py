@@ -261,6 +261,8 @@ def test_places_sharing_the_last_items_work_are_each_a_project():
 def test_two_facilities_joined_by_he():
     got = names("建成城东中学、河湾小学综合楼和北岭村幼儿园。")
     assert {"城东中学", "河湾小学综合楼", "北岭村幼儿园"} <= set(got)
+    got = names(plan="启动建设青岗220千伏变电站和柳营110千伏变电站，加快推进县文化中心建设和殡仪馆搬迁。")
+    assert {"青岗220千伏变电站", "柳营110千伏变电站", "县文化中心", "殡仪馆搬迁"} <= set(got)
 
 
 @pytest.mark.parametrize("sentence", [
