@@ -120,6 +120,11 @@ def test_road_sections_are_facilities():
     assert {"青岭高速东坡至北岭段", "柳河高速城关段", "南山线绕城段"} <= set(got)
 
 
+def test_efficiency_upgrade_is_cut_from_a_list_of_parks():
+    got = names(plan="推进青禾农业发展园区、北山蔬菜基地提质增效。")
+    assert {"青禾农业发展园区", "北山蔬菜基地"} <= set(got)
+
+
 def test_county_facilities_and_their_upgrades():
     got = names("完成县体育场更新改造，加快推进县污水处理厂提标改造，完成南坪至北岭道路改建，区人民医院新院区投入使用。")
     assert {"县体育场更新改造", "县污水处理厂提标改造", "南坪至北岭道路改建", "区人民医院新院区"} <= set(got)
@@ -261,6 +266,8 @@ def test_places_sharing_the_last_items_work_are_each_a_project():
 def test_two_facilities_joined_by_he():
     got = names("建成城东中学、河湾小学综合楼和北岭村幼儿园。")
     assert {"城东中学", "河湾小学综合楼", "北岭村幼儿园"} <= set(got)
+    got = names(plan="启动建设青岗220千伏变电站和柳营110千伏变电站，加快推进县文化中心建设和殡仪馆搬迁。")
+    assert {"青岗220千伏变电站", "柳营110千伏变电站", "县文化中心", "殡仪馆搬迁"} <= set(got)
 
 
 @pytest.mark.parametrize("sentence", [

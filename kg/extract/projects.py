@@ -355,7 +355,7 @@ class ProjectExtractor:
                 shared = _distribute_tail(cand.names) if cand.shape == "explicit" else cand.names
                 if shared is not cand.names:
                     cand = cand._replace(names=shared, shape="shared_tail")  # specific by their own names
-                surfaces = _distribute_suffix(cand.names)
+                surfaces = _distribute_suffix(cand.names) if cand.shape != "joined" else cand.names
                 cleaned = [project_name(s) for s in surfaces]
                 # 分散式风电、分布式光伏、储能电站等项目: a list of kinds of installation, not of named works.
                 if len(surfaces) >= 2 and cand.shape not in ("shared_tail", "list_tail") and all(_generic(clean_name(s)) for s in surfaces):
@@ -670,6 +670,9 @@ def _facilities(clause: str) -> list[Candidate]:
         left, right = parts[0].split("及", 1)
         found = _facilities(left) if r.clause_verb.search(left) else []
         return found + _facilities("、".join([_leading_verb(left) + right, *parts[1:]]))
+    joined = len(parts) == 1 and "和" in clause and len(_split_and(clause)) == 2
+    if joined:
+        parts = _split_and(clause)  # 建成甲变电站和乙变电站: two facilities joined by 和 are a list
     if len(parts) == 1 and "及" in clause:
         # 推进A中心及B队伍建设: when what follows 及 is no facility, the facility is the one before it.
         left, right = clause.split("及", 1)
@@ -689,12 +692,14 @@ def _facilities(clause: str) -> list[Candidate]:
     head = clean_name(_cut_tail(first))
     head = clean_name(head[head.rfind("的") + 1:])  # 完成总投资5亿元的甲片区、乙村棚户区改造
     heads = [head, *(_cut_tail(p) for p in parts[1:-1])]
-    shared = _shared_tail(heads, last_part)
+    # 推进甲中心建设和乙馆搬迁: a first item with its own work shares no later one's.
+    own = _cut_tail(parts[0]) != parts[0]
+    shared = [] if own else _shared_tail(heads, last_part)
     if shared:
         return [Candidate(shared, False, "shared_tail")]
     # 完成甲、乙污水处理厂提标改造、丙管网建设: the places that share a work may end before the list does
     # (then the last place must end like an earlier one or in a place word: no cut by length alone).
-    for j in range(len(parts) - 2, 0, -1):
+    for j in range(len(parts) - 2, 0, -1) if not own else ():
         shared = _shared_tail(heads[:j], parts[j], uniform_ok=False)
         if shared:
             return [Candidate(shared, False, "shared_tail"),
@@ -711,7 +716,8 @@ def _facilities(clause: str) -> list[Candidate]:
         last = ""
     items = [_cut_tail(i) for i in [first, *parts[1:-1], last] if i]
     items = [i for i in items if _specific_facility(i)]
-    return [Candidate(items, False, "facility")] if items else []
+    # (Two facilities joined by 和 each keep their own work: 推进甲中心建设和乙馆搬迁.)
+    return [Candidate(items, False, "joined" if joined else "facility")] if items else []
 
 
 def _after_governing(item: str) -> str:
