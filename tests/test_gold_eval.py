@@ -18,8 +18,8 @@ GOLD = Path(__file__).resolve().parent / "gold"
 DEV = ROOT.parent / "shared" / "dev"
 
 # Figures of the latest closing note (issue 11), measured with `kg eval --sets seeds,dev --per-report`.
-SEEDS_LENIENT_F1 = {"undertakes": 0.903, "invests": 1.000, "receivesAward": 0.939, "indicator": 1.000}
-DEV_LENIENT_F1 = {"undertakes": 0.717, "invests": 0.753, "receivesAward": 0.894, "indicator": 0.998}
+SEEDS_LENIENT_F1 = {"undertakes": 0.917, "invests": 1.000, "receivesAward": 0.939, "indicator": 1.000}
+DEV_LENIENT_F1 = {"undertakes": 0.803, "invests": 0.753, "receivesAward": 0.894, "indicator": 0.998}
 TOLERANCE = 0.02
 
 
