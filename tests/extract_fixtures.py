@@ -29,3 +29,14 @@ def run(relation: str, text: str):
 
     doc = get_nlp((relation,))(normalize(text))
     return doc._.gwr_facts[relation], doc._.gwr_meta
+
+
+def project_extraction(name, district, year, projects):
+    """An extraction of projects alone, as if read from report ``name``: ``projects`` are
+    (name, status, year) triples; for the cross-report merge and store tests."""
+    from kg.model import Document, Evidence, Extraction, Meta, ProjectMention
+
+    doc = Document(path=f"{name}.txt", name=name, text="", raw_sha256=name)
+    meta = Meta(district=district, city="某市", province="某省", review_year=year - 1, plan_year=year)
+    facts = [ProjectMention(p, p, status, y, True, Evidence(f"{p}…", 0, 3)) for p, status, y in projects]
+    return Extraction(document=doc, meta=meta, facts={"projects": facts})

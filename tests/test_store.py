@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
-
-def _extraction(name, district, year, projects):
-    from kg.model import Document, Evidence, Extraction, Meta, ProjectMention
-
-    doc = Document(path=f"{name}.txt", name=name, text="", raw_sha256=name)
-    meta = Meta(district=district, city="某市", province="某省", review_year=year - 1, plan_year=year)
-    facts = [ProjectMention(p, p, status, y, True, Evidence(f"{p}…", 0, 3)) for p, status, y in projects]
-    return Extraction(document=doc, meta=meta, facts={"projects": facts})
+from extract_fixtures import project_extraction
 
 
 def _merging_reports():
     """Three reports of which two fold a project (labels, altLabels) and disagree on its status."""
     return [
-        _extraction("jia-2023", "甲县", 2023, [("幸福大道全线", "Completed", 2022), ("实训基地二期", "Planned", 2023)]),
-        _extraction("jia-2022", "甲县", 2022, [("幸福大道", "Underway", 2021), ("实训基地", "Planned", 2022)]),
-        _extraction("jia-2024", "甲县", 2024, [("幸福大道", "Underway", 2024), ("实训基地", "Completed", 2024)]),
-        _extraction("yi-2023", "乙县", 2023, [("幸福大道全线", "Planned", 2023)]),
+        project_extraction("jia-2023", "甲县", 2023, [("幸福大道全线", "Completed", 2022), ("实训基地二期", "Planned", 2023)]),
+        project_extraction("jia-2022", "甲县", 2022, [("幸福大道", "Underway", 2021), ("实训基地", "Planned", 2022)]),
+        project_extraction("jia-2024", "甲县", 2024, [("幸福大道", "Underway", 2024), ("实训基地", "Completed", 2024)]),
+        project_extraction("yi-2023", "乙县", 2023, [("幸福大道全线", "Planned", 2023)]),
     ]
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from extract_fixtures import project_extraction
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = Path(__file__).parents[1].parent / "shared" / "dev"
@@ -79,24 +80,15 @@ def test_merges_need_different_reports_a_unique_partner_and_one_district():
     assert cross_report_merges([_mention(0, "幸福大道"), _mention(1, "幸福大道全线", group="org:Enterprise")]) == []
 
 
-def _extraction(name, district, year, projects):
-    from kg.model import Document, Evidence, Extraction, Meta, ProjectMention
-
-    doc = Document(path=f"{name}.txt", name=name, text="", raw_sha256=name)
-    meta = Meta(district=district, city="某市", province="某省", review_year=year - 1, plan_year=year)
-    facts = [ProjectMention(p, p, status, y, True, Evidence(f"{p}…", 0, 3)) for p, status, y in projects]
-    return Extraction(document=doc, meta=meta, facts={"projects": facts})
-
-
 def test_build_graph_merges_keeps_parts_disjoint_and_latest_status():
     from rdflib import RDFS, URIRef
     from rdflib.namespace import SKOS
 
     from kg.rdf import GWR, build_graph
 
-    a = _extraction("jia-2022", "甲县", 2022, [("幸福大道", "Underway", 2021), ("实训基地", "Planned", 2022)])
-    b = _extraction("jia-2023", "甲县", 2023, [("幸福大道全线", "Completed", 2022), ("实训基地二期", "Planned", 2023)])
-    c = _extraction("yi-2023", "乙县", 2023, [("幸福大道全线", "Planned", 2023)])
+    a = project_extraction("jia-2022", "甲县", 2022, [("幸福大道", "Underway", 2021), ("实训基地", "Planned", 2022)])
+    b = project_extraction("jia-2023", "甲县", 2023, [("幸福大道全线", "Completed", 2022), ("实训基地二期", "Planned", 2023)])
+    c = project_extraction("yi-2023", "乙县", 2023, [("幸福大道全线", "Planned", 2023)])
     g = build_graph([a, b, c])
     assert [(m[0], m[1], m[2]) for m in g.merges] == [("甲县", "幸福大道", "幸福大道全线")]
     road = [s for s in g.subjects(RDFS.label, None) if str(g.value(s, RDFS.label)) == "幸福大道"]
@@ -122,8 +114,8 @@ def test_build_is_deterministic(tmp_path):
     from kg.rdf import build_graph
 
     def exs():
-        return [_extraction("jia-2022", "甲县", 2022, [("幸福大道", "Underway", 2021)]),
-                _extraction("jia-2023", "甲县", 2023, [("幸福大道全线", "Completed", 2022)])]
+        return [project_extraction("jia-2022", "甲县", 2022, [("幸福大道", "Underway", 2021)]),
+                project_extraction("jia-2023", "甲县", 2023, [("幸福大道全线", "Completed", 2022)])]
 
     one = write_turtle(build_graph(exs()), tmp_path / "one.ttl").read_bytes()
     two = write_turtle(build_graph(list(reversed(exs()))), tmp_path / "two.ttl").read_bytes()
