@@ -7,9 +7,10 @@
 4. extract     ``Doc -> Extraction``           spaCy components in kg.nlp: meta, then one per registered
                                                relation (kg.relation; built-ins in kg.relations)
 5. resolve     ``Extraction -> Entities``      kg.resolve (one node per real thing within a report)
-6. map         ``Extraction -> rdflib.Graph``  kg.rdf (one graph per report; each relation maps its facts)
-7. merge       ``[Graph] -> MergedGraph``      kg.rdf.build_graph (disjoint report graphs, their union)
-8. write       ``MergedGraph -> files``        kg.exporters (Turtle, TriG …), kg.views (pyvis HTML)
+6. map         ``Extraction -> TripleSet``     kg.rdf (one triple set per report; each relation maps its facts)
+7. merge       ``[TripleSet] -> ReportStore``  kg.store.build_store (disjoint report graphs as sorted
+                                               N-Triples lines; kg.rdf.build_graph gives the rdflib union)
+8. write       ``ReportStore -> files``        kg.exporters (Turtle, TriG …), kg.views (pyvis HTML)
 
 ``kg validate`` (kg.validate, SHACL shapes) checks a written graph; ``kg build`` does not run it.
 """
