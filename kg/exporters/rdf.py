@@ -69,12 +69,14 @@ def build_time() -> Optional[datetime]:
 
 # triple formats --------------------------------------------------------------------------------------
 
-#: Turtle and TriG prefixes: the project's, in name order, but ``id:`` (instance IRIs hold ``/``, which a
-#: prefixed name can only write escaped).
+#: Turtle and TriG prefixes: the project's and ``owl:`` (the ontology's graph), in name order, but ``id:``
+#: (instance IRIs hold ``/``, which a prefixed name can only write escaped).
 def _prefixes() -> dict[str, str]:
+    from rdflib.namespace import OWL
+
     from kg.rdf import PREFIXES
 
-    return {k: str(v) for k, v in sorted(PREFIXES.items()) if k != "id"}
+    return {k: str(v) for k, v in sorted({**PREFIXES, "owl": OWL}.items()) if k != "id"}
 
 
 class _LinesReader(io.RawIOBase):
