@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, Optional, Protocol
+from typing import Any, Callable, ClassVar, Optional, Protocol
 
 from kg.model import Evidence, Meta
 from kg.nlp import SECTION_PLAN, Sentence
@@ -51,3 +51,44 @@ def clauses(text: str) -> list[tuple[int, str]]:
     if start < len(text):
         out.append((start, text[start:]))
     return out
+
+
+# Name-shape answers (clean_name, _specific_facility …) for one report: the same phrase comes back in
+# many clauses of a report. Emptied when a report's project extraction starts (:func:`memo_clear`), when
+# it grows past _MEMO_MAX, and when the lexicon folders variable changes (kg.lexicon.compiled makes its
+# rules anew exactly then: the value object of the variable is its key too).
+_MEMO: dict = {}
+_MEMO_MAX = 50_000
+_MEMO_TOKEN: list = [object()]  # the variable's value object the answers were computed under
+
+
+def memo_clear() -> None:
+    _MEMO.clear()
+
+
+def per_report(fn):
+    """Decorator: remember a pure name-shape function's answers for one report (see ``_MEMO``)."""
+    from kg.lexicon import _env_token
+
+    memo, token = _MEMO, _MEMO_TOKEN
+
+    def memoized(*args, **kwargs):
+        now = _env_token()
+        if now is not token[0]:
+            memo.clear()
+            token[0] = now
+        key = (fn, args, tuple(kwargs.items())) if kwargs else (fn, args)
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        value = memo[key] = fn(*args, **kwargs)
+        return value
+
+    memoized.__wrapped__ = fn
+    memoized.__name__ = fn.__name__
+    memoized.__qualname__ = fn.__qualname__
+    memoized.__doc__ = fn.__doc__
+    return memoized

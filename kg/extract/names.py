@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.base import per_report
 from kg.lexicon import compiled, load
 from kg.normalize import normalize_name, strip_project_suffix
 
@@ -72,12 +73,14 @@ def rules() -> _Rules:
     return compiled(_rules, "names")
 
 
+@per_report
 def generic_only(text: str, facility: str) -> bool:
     """True when ``text`` is made only of generic words (农村公路, 背街小巷, 中心城区, 智能化)."""
     r = rules()
     return bool(text) and bool(re.fullmatch(rf"(?:{r.generic_word}|{facility}|{r.generic_head})+", text))
 
 
+@per_report
 def unspecific_work(name: str, facility: str, *, explicit: bool = False) -> bool:
     """True for work without a named object: 智能化改造, 中心城区亮化改造, 农村公路提质改造 (but 神马巷改造,
     石龙河治理 are specific). The object must end in a facility word (路, 河, 村, 矿 …) and not be made only of
@@ -96,6 +99,7 @@ def unspecific_work(name: str, facility: str, *, explicit: bool = False) -> bool
     return not re.search(rf"(?:{facility}|{r.object_end})$", head)
 
 
+@per_report
 def is_generic_facility(name: str, facility: str) -> bool:
     """True for a facility name built only of generic words (口袋公园, 人才公寓, 道路, 储能电站)."""
     r = rules()
@@ -103,6 +107,7 @@ def is_generic_facility(name: str, facility: str) -> bool:
 
 
 
+@per_report
 def clean_name(raw: str) -> str:
     """Strip a candidate name's leading verbs and surrounding marks."""
     r = rules()
@@ -132,6 +137,7 @@ def _numbered_slogan(raw: str) -> bool:
     return bool(re.match(rf"[“\"]{NUM_CN}", text))
 
 
+@per_report
 def project_name(raw: str) -> str | None:
     """A clean project name, or None when the candidate is not one specific project."""
     r = rules()

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import ClassVar, NamedTuple, Optional
 
-from kg.extract.base import Context, clauses, evidence
+from kg.extract.base import Context, clauses, evidence, memo_clear, per_report
 from kg.extract.names import clean_name, generic_only, is_generic_facility, project_name, unspecific_work
 from kg.extract.names import rules as name_rules
 from kg.lexicon import compiled, load
@@ -181,6 +181,7 @@ _PHASE_AFTER = re.compile(rf"^({PHASE})")
 _STATUS_RANK = {"Completed": 4, "Underway": 3, "Signed": 2, "Planned": 1, None: 0}
 
 
+@per_report
 def _merge_key(name: str) -> str:
     r = rules()
     name = r.marker_before_phase.sub("", name)  # X项目二期 = X二期
@@ -291,6 +292,7 @@ def _split(body: str) -> list[str]:
     return [p for p in parts if p]
 
 
+@per_report
 def _cut_tail(name: str) -> str:
     r = rules()
     # 新区污水管网向东连通至…: a direction phrase (向 + where + verb) ends the name before it.
@@ -306,6 +308,7 @@ class ProjectExtractor:
     name: ClassVar[str] = "projects"
 
     def extract(self, doc, context: Context) -> list[ProjectMention]:
+        memo_clear()  # name-shape answers are kept for one report
         best: dict[str, ProjectMention] = {}
         order: list[str] = []
         build = {id(s) for s in sentences_with(doc, "BUILD")}
@@ -827,6 +830,7 @@ def _cut_count(text: str) -> str:
     return text[: m.start()] if m else text
 
 
+@per_report
 def _specific_facility(name: str) -> bool:
     r = rules()
     if not r.facility_end.search(name):
@@ -835,6 +839,7 @@ def _specific_facility(name: str) -> bool:
     return not (is_generic_facility(name, f"{r.facility}+") or unspecific_work(name, r.facility))
 
 
+@per_report
 def _generic(name: str) -> bool:
     """A name made only of generic words: a kind of facility or work (储能电站, 大数据中心, 智能化改造)."""
     noun = rules().facility_noun
