@@ -17,6 +17,15 @@ from kg.normalize import normalize_name, strip_project_suffix
 CN = r"[\u4e00-\u9fff]"
 NUM_CN = r"[一二两三四五六七八九十百]"  # Chinese numerals of a count
 
+# Patterns with no lexicon words in them, compiled once.
+_BRACKET_END = re.compile(r"[（(][^）)]*[）)]$")
+_PHASE_END = re.compile(r"[一二三四五六七八九十\d]期$")
+_LIST_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）]")
+_OUTER_MARKS = re.compile(r"^[“”\"'（(]+|[”\"'）)]+$")
+_QUOTED_NUMERAL = re.compile(rf"[“\"]{NUM_CN}")
+_DENG_END = re.compile(r"等$")
+_PUNCTUATION = re.compile(r"[，。；：！？]")
+
 
 @dataclass(frozen=True)
 class _Rules:
@@ -91,10 +100,10 @@ def unspecific_work(name: str, facility: str, *, explicit: bool = False) -> bool
     if not m:
         return False
     head = name[: m.start()]
-    head = re.sub(r"[（(][^）)]*[）)]$", "", head)
+    head = _BRACKET_END.sub("", head)
     if not head or generic_only(head, facility):
         return True
-    if explicit or re.search(r"[一二三四五六七八九十\d]期$", head):
+    if explicit or _PHASE_END.search(head):
         return False
     return not re.search(rf"(?:{facility}|{r.object_end})$", head)
 
@@ -114,9 +123,9 @@ def clean_name(raw: str) -> str:
     name = normalize_name(raw)
     # 全市最大规模…, 全省首个…: a superlative before a name is not part of it.
     name = r.superlative.sub("", name)
-    name = re.sub(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）]", "", name)
+    name = _LIST_NUMBER.sub("", name)
     # NFKC has made full-width brackets ASCII: a closing bracket that closes a note (一期) stays.
-    name = re.sub(r"^[“”\"'（(]+|[”\"'）)]+$", "", name) if not re.search(r"[（(][^）)]*[）)]$", name) else name
+    name = _OUTER_MARKS.sub("", name) if not _BRACKET_END.search(name) else name
     prev = None
     while prev != name:
         prev = name
@@ -134,7 +143,7 @@ def _numbered_slogan(raw: str) -> bool:
     while prev != text:
         prev = text
         text = r.leading_one.sub("", text, count=1)
-    return bool(re.match(rf"[“\"]{NUM_CN}", text))
+    return bool(_QUOTED_NUMERAL.match(text))
 
 
 @per_report
@@ -153,13 +162,13 @@ def project_name(raw: str) -> str | None:
     if "的" in name:
         name = clean_name(name[name.rfind("的") + 1:])
     name = r.trailing_count.sub("", name)
-    name = re.sub(r"等$", "", name)
+    name = _DENG_END.sub("", name)
     name = strip_project_suffix(name)
     if not 3 <= len(name) <= 40:
         return None
     if r.generic.match(name) or r.count_inside.search(name) or r.verb_inside.search(name):
         return None
-    if re.search(r"[，。；：！？]", name) or name[0] in "等及与的":
+    if _PUNCTUATION.search(name) or name[0] in "等及与的":
         return None
     # X中心(一期: a bracket the clause split left open is a broken name, not a name.
     if name.count("(") != name.count(")"):

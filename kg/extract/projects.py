@@ -42,6 +42,22 @@ CN = r"[\u4e00-\u9fff]"
 NUM = r"(?:\d+|[一二两三四五六七八九十百]+)"  # a count, in digits or Chinese numerals
 PHASE = r"[一二三四五六七八九十\d]期"
 
+# Patterns with no lexicon words in them, compiled once.
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_DE_OR_DIGIT_END = re.compile(r"[的之]$|\d$")
+_SENTENCE_MARKS = re.compile(r"[，。；]")
+_CONJUNCTION = re.compile("[和及与]")
+_CONJUNCTION_END = re.compile(r"[和及与]$")
+_CATEGORY_HEAD = re.compile(r"[\u4e00-\u9fff\d]{1,12}")
+_PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,16}")
+_DIGIT_OR_QUOTE = re.compile(r"[\d‘’“”]")
+_DENG_TAIL = re.compile(r"等([\u4e00-\u9fff]{1,8})")
+_DENG_END = re.compile(r"等$")
+_DIGIT = re.compile(r"\d")
+_JOINER = re.compile(r"[和及与的等]")
+_CN_START = re.compile(CN)
+_QUOTE_MARKS = re.compile(r"[“”\"'‘’《》「」]")
+
 
 @dataclass(frozen=True)
 class _Rules:
@@ -178,6 +194,7 @@ def rules() -> _Rules:
 
 _HEADING = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.][^。；]*$")
 _PHASE_AFTER = re.compile(rf"^({PHASE})")
+_PHASES = re.compile(PHASE)
 _STATUS_RANK = {"Completed": 4, "Underway": 3, "Signed": 2, "Planned": 1, None: 0}
 
 
@@ -187,7 +204,7 @@ def _merge_key(name: str) -> str:
     name = r.marker_before_phase.sub("", name)  # X项目二期 = X二期
     # Suffixes that never change the referent: 康养园区 = 康养园, 人民路小学本部 = 人民路小学.
     name = r.merge_part.sub("", name)
-    return r.merge_tail.sub("", re.sub(r"[（(][^）)]*[）)]", "", name)) or name
+    return r.merge_tail.sub("", _BRACKETED.sub("", name)) or name
 
 
 def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None) -> str:
@@ -197,17 +214,25 @@ def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None)
     keys = {} if keys is None else keys
     key = _merge_key(name)
     long_key = len(key) >= 4
+    n = len(key)
+    phases = None
     for other in known:
         okey = keys.get(other)
         if okey is None:
             okey = keys[other] = _merge_key(other)
-        short, long_ = sorted((key, okey), key=len)
+        if okey == key:
+            return other
+        if not long_key or len(okey) < 4:
+            continue
         # 青禾储能电站 = 青禾储能, 远帆电池材料生产 = 远帆电池材料: a long name and the same name with a
         # short word after it (a longer tail names another facility: 某园区配套道路).
+        short, long_ = (key, okey) if n <= len(okey) else (okey, key)
         extends = len(short) >= 6 and long_.startswith(short) and len(long_) - len(short) <= 2
-        if okey == key or (long_key and len(okey) >= 4 and (key.endswith(okey) or okey.endswith(key) or extends)
-                           and set(re.findall(PHASE, name)) == set(re.findall(PHASE, other))):
-            return other
+        if key.endswith(okey) or okey.endswith(key) or extends:
+            if phases is None:
+                phases = set(_PHASES.findall(name))
+            if phases == set(_PHASES.findall(other)):
+                return other
     return name
 
 
@@ -283,7 +308,7 @@ def _split(body: str) -> list[str]:
         cur = pieces[0]
         for piece in pieces[1:]:
             left = clean_name(cur)
-            if len(left) >= 2 and not re.search(r"[的之]$|\d$", left) and len(piece) >= 2:
+            if len(left) >= 2 and not _DE_OR_DIGIT_END.search(left) and len(piece) >= 2:
                 parts.append(cur)
                 cur = piece
             else:
@@ -395,9 +420,9 @@ def glossary_facts(sentence: Sentence, context: Context) -> list[ProjectMention]
     year = context.year_for(sentence)
     status = _status(body, sentence) if r.build_verb.search(body) else None
     # A note in brackets after an item (X停车场(位于…，占地…)) is no part of the list.
-    listed = re.sub(r"[（(][^）)]*[）)]", "", body)
+    listed = _BRACKETED.sub("", body)
     if r.counted_category.match(title):
-        items = [_cut_tail(i) for i in _split(r.list_opener.sub("", re.split(r"[，。；]", listed)[0]))]
+        items = [_cut_tail(i) for i in _split(r.list_opener.sub("", _SENTENCE_MARKS.split(listed)[0]))]
         names = [n for n in (project_name(i) for i in items) if n and not _generic(n)]
         return [ProjectMention(n, n, status, year, False, evidence(sentence)) for n in names] if len(names) >= 2 else []
     name = project_name(title)
@@ -433,7 +458,7 @@ def _decide(name: str, cand: Candidate, clause: str) -> bool:
 
 def _generic_parts(name: str) -> bool:
     """``城中村和老旧小区改造``, ``旅游路及配套设施``: parts joined by 和/及/与 that are each generic words only."""
-    parts = re.split("[和及与]", name)
+    parts = _CONJUNCTION.split(name)
     category = name_rules().generic
     return len(parts) >= 2 and all(p and (_generic(p) or generic_only(p, rules().facility) or category.match(p))
                                    for p in parts)
@@ -557,7 +582,7 @@ def _categorised(clause: str) -> list[Candidate]:
         if shared:
             found.append(shared)
             continue
-        cat = re.match(r"[\u4e00-\u9fff\d]{1,12}", rest)
+        cat = _CATEGORY_HEAD.match(rest)
         if not cat:
             continue
         # The category is the longest prefix of what follows 等 that names a facility class.
@@ -600,7 +625,7 @@ def _list_tail(clause: str, start: int, rest: str) -> Optional[Candidate]:
     only what follows the category when that names more than work (甲路、乙路等道路照明设施 → 甲路照明设施)."""
     r = rules()
     after = re.sub(rf"^(?:{NUM}|{r.approx_count})(?:余|多)?{r.category_count}", "", rest)
-    phrase = re.match(r"[\u4e00-\u9fffA-Za-z]{2,16}", after)
+    phrase = _PHRASE.match(after)
     phrase = strip_project_suffix(phrase.group(0)) if phrase else ""
     if len(phrase) < 2 or r.marker.search(phrase):
         return None  # 等N个项目, 等项目二期: the explicit reading
@@ -623,7 +648,7 @@ def _list_tail(clause: str, start: int, rest: str) -> Optional[Candidate]:
         return None  # 等新建: a bare work word; 等过街天桥: a facility noun is needed
     # The list is the object of a construction verb: one before it or one right after the tail.
     head = clause[:start]
-    if re.search(r"[和及与]$", head):
+    if _CONJUNCTION_END.search(head):
         return None  # A、B提升和12个C: the count opens a new object
     end = rest.find(tail) + len(tail)
     if not (r.verb_after.match(rest[end:]) or r.clause_verb.match(r.adverbs.sub("", head))
@@ -633,7 +658,7 @@ def _list_tail(clause: str, start: int, rest: str) -> Optional[Candidate]:
     if items:
         # 建设提升甲路、乙路…: the first item follows the verbs that govern the list.
         items[0] = r.list_verbs.sub("", items[0]) or items[0]
-    if not items or any(not i or len(i) > 10 or r.clause_verb.search(i) or re.search(r"[\d‘’“”]", i) or _generic(i)
+    if not items or any(not i or len(i) > 10 or r.clause_verb.search(i) or _DIGIT_OR_QUOTE.search(i) or _generic(i)
                         for i in items):
         return None
     if only_category:
@@ -665,7 +690,7 @@ def _facilities(clause: str) -> list[Candidate]:
         return []
     parts = clause.split("、")
     # 推动A、B、C等企业…: a list closed by a category that is not a facility class is not a list of works.
-    tail = re.search(r"等([\u4e00-\u9fff]{1,8})", parts[-1])
+    tail = _DENG_TAIL.search(parts[-1])
     if tail and not any(r.category.match(tail.group(1)[:n]) for n in range(len(tail.group(1)), 0, -1)):
         return []
     if len(parts) >= 2 and "及" in parts[0] and not _generic(clean_name(parts[0].split("及", 1)[1])):
@@ -690,7 +715,7 @@ def _facilities(clause: str) -> list[Candidate]:
     parts = [p for part in parts for p in _split_and(part)]
     first = _after_verb(parts[0]) or parts[0]
     # 重点把A、B、C等，…: a list closed by 等 with no category after it.
-    last_part = re.sub(r"等$", "", parts[-1])
+    last_part = _DENG_END.sub("", parts[-1])
     last = _before_verb(last_part) or _cut_tail(last_part)
     head = clean_name(_cut_tail(first))
     head = clean_name(head[head.rfind("的") + 1:])  # 完成总投资5亿元的甲片区、乙村棚户区改造
@@ -765,7 +790,7 @@ def _shared_tail(heads: list[str], last_part: str, uniform_ok: bool = True) -> l
     r = rules()
     # 松林路、柏杨路雨污分流改造: named facilities share the last item's work (not its facility noun).
     facilities = bool(heads) and all(h and _specific_facility(h) for h in heads)
-    if not heads or any(not h or len(h) > 8 or re.search(r"\d", h) or (_specific_facility(h) and not facilities and not r.place_end.search(h))
+    if not heads or any(not h or len(h) > 8 or _DIGIT.search(h) or (_specific_facility(h) and not facilities and not r.place_end.search(h))
                         or _generic(h) or r.category_noun.fullmatch(h) or r.clause_verb.search(h) for h in heads):
         return []
     verb = r.clause_verb.search(last_part)
@@ -779,9 +804,9 @@ def _shared_tail(heads: list[str], last_part: str, uniform_ok: bool = True) -> l
     tail = last[cut:]
     # 推进电力、供水管网改造: when the last item's own place is a generic word, the heads are kinds, not places.
     if not cut or _generic(last[:cut]) or generic_only(last[:cut], r.facility) \
-            or re.search(r"[和及与的等]", last):  # 甲开发、乙复垦和丙修复: a conjunction joins two works
+            or _JOINER.search(last):  # 甲开发、乙复垦和丙修复: a conjunction joins two works
         return []
-    if len(tail) < 2 or not re.match(CN, tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
+    if len(tail) < 2 or not _CN_START.match(tail) or not re.search(f"(?:{r.facility})$", tail) or r.clause_verb.search(tail):
         return []
     if facilities and not (r.work_end.search(tail) and _specific_facility(last[:cut])) or (facilities and r.own_work.search(tail)):
         return []  # 甲路、乙路西延: an extension is the last road's own
@@ -843,7 +868,7 @@ def _specific_facility(name: str) -> bool:
 def _generic(name: str) -> bool:
     """A name made only of generic words: a kind of facility or work (储能电站, 大数据中心, 智能化改造)."""
     noun = rules().facility_noun
-    name = strip_project_suffix(re.sub(r"等$", "", name))
+    name = strip_project_suffix(_DENG_END.sub("", name))
     return is_generic_facility(name, noun) or generic_only(name, noun) or unspecific_work(name, noun)
 
 
@@ -852,7 +877,7 @@ def _counted_kind(name: str, clause: str) -> bool:
     of units next to it is a kind of facility, not one named undertaking."""
     r = rules()
     count = r.facility_count
-    clause = re.sub(r"[“”\"'‘’《》「」]", "", clause)
+    clause = _QUOTE_MARKS.sub("", clause)
     pos = clause.find(name)
     if pos < 0:
         return False
