@@ -10,6 +10,9 @@ report). Everything that reads the whole graph reads it from there:
 - the views, the index and SPARQL read a pyoxigraph ``Store`` loaded from those lines
   (:meth:`ReportStore.oxigraph`), through :class:`StoreGraph`, the few read methods of rdflib's
   ``Graph`` that the views use, each answer sorted (pyoxigraph's in-memory order is not stable);
+  the store is in memory for small graphs, on disk in the build's staging folder above
+  :data:`kg.build.ON_DISK_ABOVE` triples (so its memory does not grow with the corpus), and a
+  whole-graph read goes one report graph at a time;
 - counts (triples, classes) are kept per report while it is stored.
 
 rdflib stays the Python API: :func:`kg.rdf.build_graph` gives an rdflib ``MergedGraph``, and
@@ -19,6 +22,7 @@ rdflib stays the Python API: :func:`kg.rdf.build_graph` gives an rdflib ``Merged
 from __future__ import annotations
 
 import heapq
+import io
 import os
 import tempfile
 import zlib
@@ -123,25 +127,37 @@ class ReportStore:
         return _merge_runs(lambda i: _in_graph(readers[i](i), graphs[i]), len(readers), scratch)
 
     # reading it as a graph -----------------------------------------------------------------------
-    def oxigraph(self):
-        """A pyoxigraph ``Store`` (in memory) of the graph, each report in its named graph
-        (:func:`kg.exporters.rdf.graph_iri`); loaded once, on first use."""
+    def oxigraph(self, folder: Optional[Path] = None):
+        """A pyoxigraph ``Store`` of the graph, each report in its named graph
+        (:func:`kg.exporters.rdf.graph_iri`). In memory (about 400 B a quad), loaded once on first use;
+        or, given ``folder`` (a new, empty folder), on disk there: loaded in one streamed bulk load, its
+        memory bounded however large the graph (the caller removes the folder when done)."""
+        import pyoxigraph as ox
+
+        if folder is not None:
+            store = ox.Store(str(folder))
+            store.bulk_load(io.BufferedReader(_ChunkReader(self._nquad_chunks()), 1 << 20),
+                            format=ox.RdfFormat.N_QUADS)
+            return store
         if self._oxigraph is None:
-            import pyoxigraph as ox
-
-            from kg.exporters.rdf import graph_iri
-
             store = ox.Store()
-            for i, ex in enumerate(self.reports):
-                suffix = f" <{graph_iri(ex.document.name)}> .\n".encode("utf-8")
-                data = b"".join(line[:-3] + suffix for line in self.report_lines(i))
-                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            for chunk in self._nquad_chunks():
+                store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
             self._oxigraph = store
         return self._oxigraph
 
-    def graph(self) -> "StoreGraph":
-        """The graph for readers written against rdflib (the views): see :class:`StoreGraph`."""
-        return StoreGraph(self)
+    def _nquad_chunks(self) -> Iterator[bytes]:
+        """Each report's lines as N-Quads in its named graph, one bytes chunk a report."""
+        from kg.exporters.rdf import graph_iri
+
+        for i, ex in enumerate(self.reports):
+            suffix = f" <{graph_iri(ex.document.name)}> .\n".encode("utf-8")
+            yield b"".join(line[:-3] + suffix for line in self.report_lines(i))
+
+    def graph(self, folder: Optional[Path] = None) -> "StoreGraph":
+        """The graph for readers written against rdflib (the views): see :class:`StoreGraph`; ``folder``:
+        read it from a pyoxigraph store on disk there (see :meth:`oxigraph`)."""
+        return StoreGraph(self, folder)
 
     def query(self, sparql: str):
         """A SPARQL query over the union of the report graphs (pyoxigraph's results)."""
@@ -163,6 +179,28 @@ class ReportStore:
             for triple in part:
                 merged.add(triple)
         return merged
+
+
+class _ChunkReader(io.RawIOBase):
+    """A readable binary stream of the bytes chunks an iterator yields (for pyoxigraph's bulk_load)."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = memoryview(chunk)
+        n = min(len(target), len(self._buffer))
+        target[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
 
 
 def _in_graph(lines: Iterable[bytes], graph: Optional[str]) -> Iterable[bytes]:
@@ -457,10 +495,9 @@ class StoreGraph:
     pyoxigraph store (the union of its report graphs): terms come back as rdflib terms, every answer
     in a stable order (sorted), so pages are the same from one build to the next."""
 
-    def __init__(self, store: ReportStore):
+    def __init__(self, store: ReportStore, folder: Optional[Path] = None):
         self.report_store = store
-        self._store = store.oxigraph()
-        self._terms: dict = {}
+        self._store = store.oxigraph(folder)
         self._len = len(store)
         from kg.exporters.rdf import graph_iri
 
@@ -470,7 +507,7 @@ class StoreGraph:
         """The matching triples in report order (the reports by file name, as a build adds them), each
         report's sorted."""
         s, p, o = pattern
-        cache, rank = self._terms, self._rank
+        cache, rank = {}, self._rank
         found = [(rank.get(q.graph_name.value, -1) if isinstance(q.graph_name, _NamedNode) else -1,
                   _to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
                  for q in self._store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)]
@@ -479,7 +516,15 @@ class StoreGraph:
         return [f[1:] for f in found]
 
     def __iter__(self):
-        return iter(self.triples((None, None, None)))
+        """Every triple, in :meth:`triples`' order, read one report graph at a time (never all at once)."""
+        from kg.exporters.rdf import graph_iri
+
+        for ex in self.report_store.reports:
+            cache: dict = {}  # a report's terms (a cache of the whole graph's would grow with it)
+            found = [(_to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
+                     for q in self._store.quads_for_pattern(None, None, None, _NamedNode(graph_iri(ex.document.name)))]
+            found.sort(key=_sort_key)
+            yield from found
 
     def __len__(self) -> int:
         return self._len
@@ -520,8 +565,8 @@ class StoreGraph:
 
         if initNs:
             sparql = "".join(f"PREFIX {k}: <{v}>\n" for k, v in initNs.items()) + sparql
-        cache = self._terms
-        result = self.report_store.query(sparql)
+        cache: dict = {}
+        result = self._store.query(sparql, use_default_graph_as_union=True)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("only SELECT queries are read as rows here")
         names = [v.value for v in result.variables]
