@@ -21,6 +21,9 @@ from kg.model import Document, Extraction
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
 
 from kg.defaults import DEFAULT_INPUT, DEFAULT_OUTPUT  # noqa: E402,F401
+#: Above this many triples the views read the graph from a pyoxigraph store on disk in the staging
+#: folder (memory bounded), not from one in memory (about 400 B a triple).
+ON_DISK_ABOVE = 1_000_000
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many reports
 MANIFEST = ".kg-manifest.json"  # in every output folder: the files that build wrote
 #: Names in an output folder that belong to builds: replaced by the next build, never carried over.
@@ -361,8 +364,11 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
             from kg.views.model import to_networkx
             from kg.views.site import write_site_pages  # views/<district>.html and index.html
 
+            disk = None
             if isinstance(graph, ReportStore):  # the views read the store (pyoxigraph) as rdflib terms
-                graph = graph.graph()
+                if len(graph) > ON_DISK_ABOVE:  # on disk in the staging folder: memory bounded
+                    disk = Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=staging))
+                graph = graph.graph(disk)
             g = to_networkx(graph)  # built once for every page
             from kg.views.layout import wants_overview
 
@@ -376,6 +382,9 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
             else:
                 staged.append(VIEWS.get("pyvis")(graph, staging / "graph.html", title="gwr-kg", g=g))
             staged += write_site_pages(graph, staging, title="gwr-kg", failures=failures, g=g)
+            del graph, g
+            if disk is not None:  # no output of the build: gone before the folder is swapped in
+                shutil.rmtree(disk)
         names = [Path(path).relative_to(staging) for path in staged]
         (staging / MANIFEST).write_text(json.dumps({"written": sorted(n.as_posix() for n in names)}, indent=1)
                                         + "\n", encoding="utf-8")

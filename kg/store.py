@@ -10,6 +10,9 @@ report). Everything that reads the whole graph reads it from there:
 - the views, the index and SPARQL read a pyoxigraph ``Store`` loaded from those lines
   (:meth:`ReportStore.oxigraph`), through :class:`StoreGraph`, the few read methods of rdflib's
   ``Graph`` that the views use, each answer sorted (pyoxigraph's in-memory order is not stable);
+  the store is in memory for small graphs, on disk in the build's staging folder above
+  :data:`kg.build.ON_DISK_ABOVE` triples (so its memory does not grow with the corpus), and a
+  whole-graph read goes one report graph at a time;
 - counts (triples, classes) are kept per report while it is stored.
 
 rdflib stays the Python API: :func:`kg.rdf.build_graph` gives an rdflib ``MergedGraph``, and
@@ -28,6 +31,9 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 #: Reports merged at once; above this the reports are merged in batches into sorted run files first.
 MERGE_FAN_IN = 256
+#: Bytes of N-Quads per bulk load into an on-disk store: pyoxigraph's bulk loader holds about its input
+#: several times over in memory (a single load of 1.7 M quads peaked at 1.2 GB; batches of 30 MB at 0.3 GB).
+BULK_BATCH = 32 << 20
 
 
 def nt_term(term, cache: Optional[dict] = None) -> str:
@@ -123,25 +129,45 @@ class ReportStore:
         return _merge_runs(lambda i: _in_graph(readers[i](i), graphs[i]), len(readers), scratch)
 
     # reading it as a graph -----------------------------------------------------------------------
-    def oxigraph(self):
-        """A pyoxigraph ``Store`` (in memory) of the graph, each report in its named graph
-        (:func:`kg.exporters.rdf.graph_iri`); loaded once, on first use."""
+    def oxigraph(self, folder: Optional[Path] = None):
+        """A pyoxigraph ``Store`` of the graph, each report in its named graph
+        (:func:`kg.exporters.rdf.graph_iri`). In memory (about 400 B a quad), loaded once on first use;
+        or, given ``folder`` (a new, empty folder), on disk there: bulk loaded in batches of
+        :data:`BULK_BATCH` bytes, its memory bounded however large the graph (the caller removes the folder when done)."""
+        import pyoxigraph as ox
+
+        if folder is not None:
+            store = ox.Store(str(folder))
+            batch: list[bytes] = []
+            size = 0
+            for chunk in self._nquad_chunks():  # one bulk load of everything buffers GBs: in batches
+                batch.append(chunk)
+                size += len(chunk)
+                if size >= BULK_BATCH:
+                    store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+                    batch, size = [], 0
+            if batch:
+                store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            return store
         if self._oxigraph is None:
-            import pyoxigraph as ox
-
-            from kg.exporters.rdf import graph_iri
-
             store = ox.Store()
-            for i, ex in enumerate(self.reports):
-                suffix = f" <{graph_iri(ex.document.name)}> .\n".encode("utf-8")
-                data = b"".join(line[:-3] + suffix for line in self.report_lines(i))
-                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            for chunk in self._nquad_chunks():
+                store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
             self._oxigraph = store
         return self._oxigraph
 
-    def graph(self) -> "StoreGraph":
-        """The graph for readers written against rdflib (the views): see :class:`StoreGraph`."""
-        return StoreGraph(self)
+    def _nquad_chunks(self) -> Iterator[bytes]:
+        """Each report's lines as N-Quads in its named graph, one bytes chunk a report."""
+        from kg.exporters.rdf import graph_iri
+
+        for i, ex in enumerate(self.reports):
+            suffix = f" <{graph_iri(ex.document.name)}> .\n".encode("utf-8")
+            yield b"".join(line[:-3] + suffix for line in self.report_lines(i))
+
+    def graph(self, folder: Optional[Path] = None) -> "StoreGraph":
+        """The graph for readers written against rdflib (the views): see :class:`StoreGraph`; ``folder``:
+        read it from a pyoxigraph store on disk there (see :meth:`oxigraph`)."""
+        return StoreGraph(self, folder)
 
     def query(self, sparql: str):
         """A SPARQL query over the union of the report graphs (pyoxigraph's results)."""
@@ -457,10 +483,9 @@ class StoreGraph:
     pyoxigraph store (the union of its report graphs): terms come back as rdflib terms, every answer
     in a stable order (sorted), so pages are the same from one build to the next."""
 
-    def __init__(self, store: ReportStore):
+    def __init__(self, store: ReportStore, folder: Optional[Path] = None):
         self.report_store = store
-        self._store = store.oxigraph()
-        self._terms: dict = {}
+        self._store = store.oxigraph(folder)
         self._len = len(store)
         from kg.exporters.rdf import graph_iri
 
@@ -470,7 +495,7 @@ class StoreGraph:
         """The matching triples in report order (the reports by file name, as a build adds them), each
         report's sorted."""
         s, p, o = pattern
-        cache, rank = self._terms, self._rank
+        cache, rank = {}, self._rank
         found = [(rank.get(q.graph_name.value, -1) if isinstance(q.graph_name, _NamedNode) else -1,
                   _to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
                  for q in self._store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)]
@@ -479,7 +504,15 @@ class StoreGraph:
         return [f[1:] for f in found]
 
     def __iter__(self):
-        return iter(self.triples((None, None, None)))
+        """Every triple, in :meth:`triples`' order, read one report graph at a time (never all at once)."""
+        from kg.exporters.rdf import graph_iri
+
+        for ex in self.report_store.reports:
+            cache: dict = {}  # a report's terms (a cache of the whole graph's would grow with it)
+            found = [(_to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
+                     for q in self._store.quads_for_pattern(None, None, None, _NamedNode(graph_iri(ex.document.name)))]
+            found.sort(key=_sort_key)
+            yield from found
 
     def __len__(self) -> int:
         return self._len
@@ -520,8 +553,8 @@ class StoreGraph:
 
         if initNs:
             sparql = "".join(f"PREFIX {k}: <{v}>\n" for k, v in initNs.items()) + sparql
-        cache = self._terms
-        result = self.report_store.query(sparql)
+        cache: dict = {}
+        result = self._store.query(sparql, use_default_graph_as_union=True)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("only SELECT queries are read as rows here")
         names = [v.value for v in result.variables]

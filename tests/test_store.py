@@ -74,3 +74,40 @@ def test_store_graph_reads_like_rdflib():
         is not None
     rows = view.query("PREFIX gwr: <https://w3id.org/gwr/ontology#> SELECT ?p ?s WHERE { ?p gwr:projectStatus ?s }")
     assert sorted(rows) == sorted((p, s) for p, s in graph.subject_objects(GWR.projectStatus))
+
+
+def test_store_graph_on_disk_reads_as_in_memory(tmp_path):
+    """A StoreGraph over a pyoxigraph store on disk answers as one in memory, and its triples come
+    report by report in the order of a whole-graph read."""
+    from rdflib import RDF
+
+    from kg.rdf import GWR
+    from kg.store import build_store
+
+    store = build_store(_merging_reports())
+    disk = store.graph(tmp_path / "ox")
+    assert store._oxigraph is None  # the on-disk store is the caller's, never cached
+    memory = store.graph()
+    assert list(disk) == list(memory) == memory.triples((None, None, None))
+    assert disk.triples((None, RDF.type, GWR.Project)) == memory.triples((None, RDF.type, GWR.Project))
+    sparql = "PREFIX gwr: <https://w3id.org/gwr/ontology#> SELECT ?p ?s WHERE { ?p gwr:projectStatus ?s }"
+    assert disk.query(sparql) == memory.query(sparql)
+
+
+def test_views_from_a_store_on_disk_are_the_same_bytes(tmp_path, monkeypatch):
+    """Above kg.build.ON_DISK_ABOVE triples the views read a store on disk in the staging folder: the
+    pages are the same bytes, and the store's folder is not left in the output."""
+    import kg.build
+    from kg.build import write_outputs
+    from kg.store import build_store
+
+    reports = _merging_reports()
+    memory = write_outputs(build_store(reports), reports, tmp_path / "memory", views=True)
+    monkeypatch.setattr(kg.build, "ON_DISK_ABOVE", 0)
+    disk = write_outputs(build_store(reports), reports, tmp_path / "disk", views=True)
+    assert [p.relative_to(tmp_path / "disk") for p in disk] == [p.relative_to(tmp_path / "memory") for p in memory]
+    assert any(p.name == "index.html" for p in disk)
+    for a, b in zip(memory, disk):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert not list((tmp_path / "disk").glob(".oxigraph-*"))
+    assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == sorted(p.name for p in (tmp_path / "memory").iterdir())

@@ -305,3 +305,29 @@ def test_charts_use_one_unit_and_one_scale(seed_build, seed_graph):
     assert len(targets_vs_actuals(seed_graph)) > 1 and widths
     assert all(len(ws) == 1 for ws in widths.values()), widths
     assert re.search(r"actual 20\d\d(–20\d\d)? vs target 20\d\d", html)
+
+
+def test_layout_does_not_depend_on_the_string_hash(tmp_path):
+    """Positions are the same in two processes with different string hashes (PYTHONHASHSEED): the core
+    of a graph with more leaves than core nodes was listed in the order of a set."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = ("import json, networkx as nx\n"
+              "from kg.views.layout import layout\n"
+              "g = nx.MultiDiGraph()\n"
+              "for i in range(12):\n"
+              "    g.add_edge(f'core{i}', f'core{(i + 1) % 12}')\n"
+              "    g.add_edge(f'core{i}', f'core{(i + 5) % 12}')\n"
+              "    for j in range(5):\n"
+              "        g.add_edge(f'core{i}', f'leaf{i}-{j}')\n"
+              "print(json.dumps(layout(g)))\n")
+    root = str(Path(__file__).resolve().parent.parent)
+    runs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": root}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout))
+    assert runs[0] == runs[1] == runs[2]

@@ -52,7 +52,11 @@ def layout(g, *, seed: int = 7, labelled: dict[str, str] | None = None,
     placed_leaves = {leaf for kids in leaves.values() for leaf in kids}
     # nodes with no edge at all: a spring layout flings them far out; they go in rows under the drawing
     alone = [n for n in sorted(simple.nodes()) if simple.degree(n) == 0]
-    core = simple.subgraph(n for n in simple.nodes() if n not in placed_leaves and n not in alone).copy()
+    # the core's nodes in sorted order: a subgraph view lists them in the order of a set (by string hash,
+    # which changes from one process to the next) and the spring layout's start depends on that order
+    core = nx.Graph()
+    core.add_nodes_from(n for n in sorted(simple.nodes()) if n not in placed_leaves and n not in alone)
+    core.add_edges_from((a, b) for a, b in simple.edges() if a in core and b in core)
 
     # the ring of leaves around a node makes it heavier: give it room in the core layout
     radius = {n: _ring_radius(len(leaves.get(n, ()))) for n in core.nodes()}

@@ -171,22 +171,29 @@ def to_networkx(graph):
         except ValueError:
             return None
 
+    strings: dict[str, str] = {}  # one copy of each text: a sentence and a report name many statements
+
+    def text(term) -> str:
+        value = str(term)
+        return strings.setdefault(value, value)
+
     for st in graph.subjects(RDF.type, RDF.Statement):
         s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
         report = graph.value(st, PROV.wasDerivedFrom)
         if s is None or p is None or o is None:
             continue
-        ev = Evidence(str(report or ""), str(graph.value(st, GWR.evidence) or ""), year_of(st))
-        edge_evidence[(str(s), str(p), str(o))].add(ev)
-        for n in (str(s), str(o)):
+        ev = Evidence(text(report or ""), text(graph.value(st, GWR.evidence) or ""), year_of(st))
+        s, o = text(s), text(o)
+        edge_evidence[(s, text(p), o)].add(ev)
+        for n in (s, o):
             node_evidence[n].add(ev)
             if report is not None:
-                node_reports[n].add(str(report))
+                node_reports[n].add(text(report))
 
     for node, report in graph.subject_objects(PROV.wasDerivedFrom):
         if str(node) in classes:  # an observation carries its own provenance
-            node_reports[str(node)].add(str(report))
-            node_evidence[str(node)].add(Evidence(str(report), str(graph.value(node, GWR.evidence) or ""),
+            node_reports[str(node)].add(text(report))
+            node_evidence[str(node)].add(Evidence(text(report), text(graph.value(node, GWR.evidence) or ""),
                                                   year_of(node)))
 
     fact_props = {DCTERMS.date: "date", DCTERMS.source: "source", SKOS.altLabel: "altLabel"}
