@@ -2,8 +2,8 @@
 
 Two mentions are one entity when their keys are equal; a key drops only what never changes the
 referent: whitespace and quote marks, a trailing 项目/工程 (projects), and a legal-form suffix
-(有限公司, 股份有限公司, 公司, 集团) for organizations. No fuzzy matching: 东方碳素 and 东方碳素公司 are one
-node, 东方碳素二期 stays a project of its own.
+(有限公司, 股份有限公司, 公司, 集团) for organizations. No fuzzy matching: 东山碳材 and 东山碳材公司 are one
+node, 东山碳材二期 stays a project of its own.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ _NAME_TAIL = re.compile(r"(?:项目|工程|（[^）]*）|\([^)]*\))+")
 def is_alternative_name(key: str, surface: str) -> bool:
     """Whether ``surface`` is another way of writing the name ``key`` (a skos:altLabel): the same name
     with its 项目/工程 marker or a bracketed note — not a phrase that glues a verb or a date to it
-    (加快月台河, 9月底前完成香港城 are how a sentence reached the name, not names)."""
+    (加快甲台河, 9月底前完成乙港城 are how a sentence reached the name, not names)."""
     form = normalize_name(surface)
     return form == key or (form.startswith(key) and bool(_NAME_TAIL.fullmatch(form[len(key):])))
 
@@ -169,7 +169,7 @@ def district_of(extraction) -> tuple[str, str]:
 # sides. Never fuzzy similarity, never across districts, never transitive.
 
 MIN_PREFIX = 3  # a shorter project name the longer one continues (西环路 → 西环路建设)
-MIN_SUFFIX = 4  # a shorter project name the longer one qualifies in front (米易太阳谷 ← 金杯半山·米易太阳谷)
+MIN_SUFFIX = 4  # a shorter project name the longer one qualifies in front (青溪太阳谷 ← 金山·青溪太阳谷)
 MIN_ORG = 2  # a recipient's key a place is put in front of (时风 ← 高唐县时风)
 
 

@@ -174,7 +174,7 @@ def _looks_like_entity(name: str) -> bool:
 
 def _split_recipients(text: str) -> list[str]:
     """Split a recipient list at 、; at 和/及/与 only when every part reads as a named entity, so
-    谢庄村和杨西村 is two villages and 城乡建设和交通运输局 stays one bureau."""
+    甲庄村和乙西村 is two villages and 城乡建设和交通运输局 stays one bureau."""
     out: list[str] = []
     for chunk in (c for c in re.split(r"[、,，]", text) if c):
         parts = [p for p in split_list(chunk) if p]

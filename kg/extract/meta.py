@@ -1,7 +1,7 @@
 """The report's own facts: district, city, province, date, speaker, review and plan years.
 
-Read from the title block (``——2024年1月17日在平顶山市石龙区第六届人民代表大会第四次会议上``,
-``石龙区人民政府区长 李明``), with fallbacks for reports that start straight at 各位代表：
+Read from the title block (``——2024年1月17日在青山市临河区第六届人民代表大会第四次会议上``,
+``临河区人民政府区长 周明``), with fallbacks for reports that start straight at 各位代表：
 (``我代表XX区人民政府``; ``我代表县人民政府`` with the district only in how the body names itself:
 全县, 县委, its short name) and the GB/T 2260 table for city and province. A district name that exists
 in several cities takes the city the text itself names most.

@@ -91,8 +91,8 @@ def generic_only(text: str, facility: str) -> bool:
 
 @per_report
 def unspecific_work(name: str, facility: str, *, explicit: bool = False) -> bool:
-    """True for work without a named object: 智能化改造, 中心城区亮化改造, 农村公路提质改造 (but 神马巷改造,
-    石龙河治理 are specific). The object must end in a facility word (路, 河, 村, 矿 …) and not be made only of
+    """True for work without a named object: 智能化改造, 中心城区亮化改造, 农村公路提质改造 (but 青石巷改造,
+    青龙河治理 are specific). The object must end in a facility word (路, 河, 村, 矿 …) and not be made only of
     generic words; when the text itself calls the work a 项目/工程 (``explicit``), any object that is not
     only generic words will do (天宏选煤清洁技术改造项目)."""
     r = rules()

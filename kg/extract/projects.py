@@ -6,8 +6,8 @@ Three pattern families, each over one clause (text between ，；。：):
   项目``, ``A、B、C 3个保交楼项目``, ``签约A、B等亿元以上项目27个``, ``X项目建成投产``, ``实施X工程``;
 - categorised lists (``A、B等N条道路加快建设``, ``整治A、B等背街小巷8条``, ``A、B等问题楼盘复工建设``):
   the items before 等 + a facility category, in a clause with a construction verb (not explicit);
-- named facilities next to a construction verb: ``工业二路建成通车``, ``北郎店小学、观湖幼儿园建成投用``,
-  ``推进松梅湖文化公园建设`` → the names ending in a facility word (路, 园, 小学, 医院, 站 …);
+- named facilities next to a construction verb: ``工业九路建成通车``, ``北岭小学、南湖幼儿园建成投用``,
+  ``推进青松湖文化公园建设`` → the names ending in a facility word (路, 园, 小学, 医院, 站 …);
 - places sharing the last item's work: ``城东、北庄村棚户区改造`` → 城东棚户区改造, 北庄村棚户区改造;
 - the glossary: an entry describing a site or a project (``X产业园：位于…``), or a counted category's items
   (``13所学校：包括A、B、C``).
@@ -18,7 +18,7 @@ each name (generic words only, a counted kind, work without a named object).
 Name boundaries: leading verbs and adverbs are stripped (names.clean_name), trailing work words
 (建设, 主体, 提质升级 …) and aspect words (正式, 基本 …) are cut, and candidates with counts, clause verbs,
 goals or titles inside are rejected (names.project_name). Shared suffixes are distributed
-(``姚孟村、后城村棚改`` → 姚孟村棚改, 后城村棚改). The status comes from the clause's verbs and the
+(``甲孟村、乙城村棚改`` → 甲孟村棚改, 乙城村棚改). The status comes from the clause's verbs and the
 report part: 签约 → Signed; 建成/投产/竣工 → Completed (review part); 开工/加快/推进 → Underway;
 谋划/规划 or the plan part → Planned. Every word list is data (``kg/lexicons/projects.toml``), compiled on
 first use (:func:`rules`).
@@ -202,14 +202,14 @@ _STATUS_RANK = {"Completed": 4, "Underway": 3, "Signed": 2, "Planned": 1, None: 
 def _merge_key(name: str) -> str:
     r = rules()
     name = r.marker_before_phase.sub("", name)  # X项目二期 = X二期
-    # Suffixes that never change the referent: 康养园区 = 康养园, 人民路小学本部 = 人民路小学.
+    # Suffixes that never change the referent: 康养园区 = 康养园, 青年路小学本部 = 青年路小学.
     name = r.merge_part.sub("", name)
     return r.merge_tail.sub("", _BRACKETED.sub("", name)) or name
 
 
 def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None) -> str:
     """The key of an earlier mention of the same project: equal once a bracketed note and a trailing
-    work word are dropped (沙颍河（湛河区段）防洪治理 = 沙颍河防洪治理, 石龙河 = 石龙河治理). Never fuzzy.
+    work word are dropped (青溪河（某某区段）防洪治理 = 青溪河防洪治理, 青龙河 = 青龙河治理). Never fuzzy.
     ``keys`` keeps the merge keys of ``known`` across calls (one report's)."""
     keys = {} if keys is None else keys
     key = _merge_key(name)
@@ -261,7 +261,7 @@ def _distribute_suffix(names: list[str]) -> list[str]:
     m = r.shared_suffix.search(names[-1])
     if not m or any(r.shared_suffix.search(n) for n in names[:-1]):
         return names
-    # 平煤大道东延、科技路北延、平郊东路改造: items that carry their own work word keep it.
+    # 甲岭大道东延、乙山路北延、丙郊东路改造: items that carry their own work word keep it.
     if any(r.own_work.search(n) for n in names[:-1]):
         return names
     head = names[-1][: m.start()]
@@ -300,7 +300,7 @@ def _distribute_tail(names: list[str]) -> list[str]:
 
 
 def _split(body: str) -> list[str]:
-    """List items: split at 、 and at 和 between two names (及/与 stay inside names; 加快和盛源…,
+    """List items: split at 、 and at 和 between two names (及/与 stay inside names; 加快和顺源…,
     13公里的和美乡村… are not split because nothing name-like stands left of 和)."""
     parts: list[str] = []
     for chunk in body.split("、"):
@@ -596,7 +596,7 @@ def _categorised(clause: str) -> list[Candidate]:
             continue
         items = [_cut_tail(i) for i in _split(clause[: m.start()])]
         items = [i for i in items if i and not is_generic_facility(clean_name(i), r.facility + "+")]
-        # 泉坊村、东关村等城中村改造: bare places are not the works; each place's work is the category's.
+        # 甲坊村、乙关村等城中村改造: bare places are not the works; each place's work is the category's.
         work = r.category_work.match(rest[n:])
         noun = list(r.category_noun.finditer(cat.group(0)[:n]))
         taken = _items_take_category(items, re.split(r.marker.pattern, cat.group(0))[0])
@@ -683,7 +683,7 @@ def _facilities(clause: str) -> list[Candidate]:
     """Named facilities right before or after a construction verb.
 
     In a list ``A、B、C建成通车`` the first item is read after its last verb, the last item up to the
-    earliest verb that leaves a facility name (姚孟规划二路建成通车 → 姚孟规划二路), the middle items whole.
+    earliest verb that leaves a facility name (甲岭规划二路建成通车 → 甲岭规划二路), the middle items whole.
     """
     r = rules()
     if not r.clause_verb.search(clause):
@@ -732,7 +732,7 @@ def _facilities(clause: str) -> list[Candidate]:
         if shared:
             return [Candidate(shared, False, "shared_tail"),
                     *_facilities(_leading_verb(parts[0]) + "、".join(parts[j + 1:]))]
-    # 推进人民路小学、都司街小学集团化办学: when the last item is no facility, what follows the list is the
+    # 推进青年路小学、乙司街小学集团化办学: when the last item is no facility, what follows the list is the
     # head noun of the whole list (the items are modifiers), so none of them is a project.
     if not _specific_facility(_cut_tail(last)):
         # … unless a construction verb follows the last item (推进A中学、B台站、C指挥平台建设): then the
@@ -769,7 +769,7 @@ def _facility_pair(name: str) -> list[str]:
 
 
 def _split_and(part: str) -> list[str]:
-    """``A和B`` → A, B when both sides name specific facilities (温仁小学综合楼和西福村幼儿园)."""
+    """``A和B`` → A, B when both sides name specific facilities (甲仁小学综合楼和乙福村幼儿园)."""
     pieces = part.split("和")
     if len(pieces) != 2:
         return [part]
@@ -782,7 +782,7 @@ def _split_and(part: str) -> list[str]:
 
 
 def _shared_tail(heads: list[str], last_part: str, uniform_ok: bool = True) -> list[str]:
-    """``城东、北庄、大赛棚户区改造攻坚推进`` → 城东棚户区改造, 北庄棚户区改造, 大赛棚户区改造: bare place names
+    """``城东、北岭、丙赛棚户区改造攻坚推进`` → 城东棚户区改造, 北岭棚户区改造, 丙赛棚户区改造: bare place names
     before a last item that carries the work for all of them. The last item's own place is as long as the
     earlier places (ending in the same character as one of them, else in a place word such as 村 or 社区,
     else as long as all of them); what follows it is the work,
