@@ -23,7 +23,7 @@ _PHASE_END = re.compile(r"[一二三四五六七八九十\d]期$")
 _LIST_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）]")
 _OUTER_MARKS = re.compile(r"^[“”\"'（(]+|[”\"'）)]+$")
 _QUOTED_NUMERAL = re.compile(rf"[“\"]{NUM_CN}")
-_DENG_END = re.compile(r"等$")
+TRAILING_DENG = re.compile(r"等$")
 _PUNCTUATION = re.compile(r"[，。；：！？]")
 
 
@@ -162,7 +162,7 @@ def project_name(raw: str) -> str | None:
     if "的" in name:
         name = clean_name(name[name.rfind("的") + 1:])
     name = r.trailing_count.sub("", name)
-    name = _DENG_END.sub("", name)
+    name = TRAILING_DENG.sub("", name)
     name = strip_project_suffix(name)
     if not 3 <= len(name) <= 40:
         return None

@@ -31,7 +31,8 @@ from dataclasses import dataclass, replace
 from typing import ClassVar, NamedTuple, Optional
 
 from kg.extract.base import Context, clauses, evidence, memo_clear, per_report
-from kg.extract.names import clean_name, generic_only, is_generic_facility, project_name, unspecific_work
+from kg.extract.names import (TRAILING_DENG, clean_name, generic_only, is_generic_facility, project_name,
+                            unspecific_work)
 from kg.extract.names import rules as name_rules
 from kg.lexicon import compiled, load
 from kg.normalize import strip_project_suffix
@@ -52,7 +53,6 @@ _CATEGORY_HEAD = re.compile(r"[\u4e00-\u9fff\d]{1,12}")
 _PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,16}")
 _DIGIT_OR_QUOTE = re.compile(r"[\d‘’“”]")
 _DENG_TAIL = re.compile(r"等([\u4e00-\u9fff]{1,8})")
-_DENG_END = re.compile(r"等$")
 _DIGIT = re.compile(r"\d")
 _JOINER = re.compile(r"[和及与的等]")
 _CN_START = re.compile(CN)
@@ -715,7 +715,7 @@ def _facilities(clause: str) -> list[Candidate]:
     parts = [p for part in parts for p in _split_and(part)]
     first = _after_verb(parts[0]) or parts[0]
     # 重点把A、B、C等，…: a list closed by 等 with no category after it.
-    last_part = _DENG_END.sub("", parts[-1])
+    last_part = TRAILING_DENG.sub("", parts[-1])
     last = _before_verb(last_part) or _cut_tail(last_part)
     head = clean_name(_cut_tail(first))
     head = clean_name(head[head.rfind("的") + 1:])  # 完成总投资5亿元的甲片区、乙村棚户区改造
@@ -868,7 +868,7 @@ def _specific_facility(name: str) -> bool:
 def _generic(name: str) -> bool:
     """A name made only of generic words: a kind of facility or work (储能电站, 大数据中心, 智能化改造)."""
     noun = rules().facility_noun
-    name = strip_project_suffix(_DENG_END.sub("", name))
+    name = strip_project_suffix(TRAILING_DENG.sub("", name))
     return is_generic_facility(name, noun) or generic_only(name, noun) or unspecific_work(name, noun)
 
 
