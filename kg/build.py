@@ -21,9 +21,6 @@ from kg.model import Document, Extraction
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
 
 from kg.defaults import DEFAULT_INPUT, DEFAULT_OUTPUT  # noqa: E402,F401
-#: Above this many triples the views read the graph from a pyoxigraph store on disk in the staging
-#: folder (memory bounded), not from one in memory (about 400 B a triple).
-ON_DISK_ABOVE = 1_000_000
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many reports
 MANIFEST = ".kg-manifest.json"  # in every output folder: the files that build wrote
 #: Names in an output folder that belong to builds: replaced by the next build, never carried over.
@@ -348,7 +345,7 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
     """
     import tempfile
 
-    from kg.registry import EXPORTERS, VIEWS
+    from kg.registry import EXPORTERS
 
     out = Path(os.path.realpath(out_dir))  # a link to a folder: the folder it points at is replaced
     _check_output_folder(out)
@@ -359,32 +356,11 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
         staged: list[Path] = []
         for name in dict.fromkeys(EXPORTERS.canonical(fmt.strip()) for fmt in formats):
             staged.append(EXPORTERS.get(name)(graph, staging / f"graph.{name}", extractions))
-        if views:
-            from kg.store import ReportStore
-            from kg.views.model import to_networkx
-            from kg.views.site import write_site_pages  # views/<district>.html and index.html
+        if views:  # graph.html, views/<district>.html, queries/ and index.html, district by district
+            from kg.views.site import write_site_pages
 
-            disk = None
-            if isinstance(graph, ReportStore):  # the views read the store (pyoxigraph) as rdflib terms
-                if len(graph) > ON_DISK_ABOVE:  # on disk in the staging folder: memory bounded
-                    disk = Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=staging))
-                graph = graph.graph(disk)
-            g = to_networkx(graph)  # built once for every page
-            from kg.views.layout import wants_overview
-
-            if wants_overview(g):  # too large to draw on one page: graph.html links the district pages
-                from kg.views.pyvis_view import write_overview
-
-                staged.append(write_overview(graph, staging / "graph.html", title="gwr-kg", g=g))
-                if notes is not None:
-                    notes.append(f"graph.html: an overview linking the {_count_districts(g)} district pages "
-                                 f"(views/); the whole graph ({g.number_of_nodes():,} nodes) is too large for one page")
-            else:
-                staged.append(VIEWS.get("pyvis")(graph, staging / "graph.html", title="gwr-kg", g=g))
-            staged += write_site_pages(graph, staging, title="gwr-kg", failures=failures, g=g)
-            del graph, g
-            if disk is not None:  # no output of the build: gone before the folder is swapped in
-                shutil.rmtree(disk)
+            staged += write_site_pages(graph, staging, title="gwr-kg", failures=failures, graph_page=True,
+                                       notes=notes, scratch=staging)
         names = [Path(path).relative_to(staging) for path in staged]
         (staging / MANIFEST).write_text(json.dumps({"written": sorted(n.as_posix() for n in names)}, indent=1)
                                         + "\n", encoding="utf-8")
@@ -394,10 +370,6 @@ def write_outputs(graph, extractions: list[Extraction], out_dir: Path, *, format
     finally:
         if staging.exists():  # not swapped in (an error): only this build's files are in it
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def _count_districts(g) -> int:
-    return sum(1 for _, d in g.nodes(data=True) if d.get("cls") == "District")
 
 
 def _umask() -> int:

@@ -11,7 +11,7 @@ report). Everything that reads the whole graph reads it from there:
   (:meth:`ReportStore.oxigraph`), through :class:`StoreGraph`, the few read methods of rdflib's
   ``Graph`` that the views use, each answer sorted (pyoxigraph's in-memory order is not stable);
   the store is in memory for small graphs, on disk in the build's staging folder above
-  :data:`kg.build.ON_DISK_ABOVE` triples (so its memory does not grow with the corpus), and a
+  :data:`ON_DISK_ABOVE` triples (so its memory does not grow with the corpus), and a
   whole-graph read goes one report graph at a time;
 - counts (triples, classes) are kept per report while it is stored.
 
@@ -23,12 +23,21 @@ from __future__ import annotations
 
 import heapq
 import os
+import re
 import tempfile
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
+from kg.iri import DATA
+
+#: Named graphs of a store's parts that are no report's (a plain graph's triples, a slice's context).
+PART_GRAPH = "urn:gwr:part:"
+#: Above this many triples the views read the graph from a pyoxigraph store on disk (in the build's
+#: staging folder), so that its memory does not grow with the corpus.
+ON_DISK_ABOVE = 1_000_000
 #: Reports merged at once; above this the reports are merged in batches into sorted run files first.
 MERGE_FAN_IN = 256
 #: Bytes of N-Quads per bulk load into an on-disk store: pyoxigraph's bulk loader holds about its input
@@ -156,12 +165,18 @@ class ReportStore:
             self._oxigraph = store
         return self._oxigraph
 
-    def _nquad_chunks(self) -> Iterator[bytes]:
-        """Each report's lines as N-Quads in its named graph, one bytes chunk a report."""
+    def part_graph(self, index: int) -> str:
+        """The named graph of part ``index`` in :meth:`oxigraph`: its report's
+        (:func:`kg.exporters.rdf.graph_iri`), or one of its own for a part that is no report's."""
         from kg.exporters.rdf import graph_iri
 
-        for i, ex in enumerate(self.reports):
-            suffix = f" <{graph_iri(ex.document.name)}> .\n".encode("utf-8")
+        ex = self.reports[index]
+        return graph_iri(ex.document.name) if ex is not None else f"{PART_GRAPH}{index}"
+
+    def _nquad_chunks(self) -> Iterator[bytes]:
+        """Each report's lines as N-Quads in its named graph, one bytes chunk a report."""
+        for i in range(len(self.reports)):
+            suffix = f" <{self.part_graph(i)}> .\n".encode("utf-8")
             yield b"".join(line[:-3] + suffix for line in self.report_lines(i))
 
     def graph(self, folder: Optional[Path] = None) -> "StoreGraph":
@@ -487,9 +502,8 @@ class StoreGraph:
         self.report_store = store
         self._store = store.oxigraph(folder)
         self._len = len(store)
-        from kg.exporters.rdf import graph_iri
-
-        self._rank = {graph_iri(ex.document.name): i for i, ex in enumerate(store.reports) if ex is not None}
+        self._graphs = [store.part_graph(i) for i in range(len(store.reports))]
+        self._rank = {name: i for i, name in enumerate(self._graphs)}
 
     def triples(self, pattern) -> list:
         """The matching triples in report order (the reports by file name, as a build adds them), each
@@ -505,12 +519,10 @@ class StoreGraph:
 
     def __iter__(self):
         """Every triple, in :meth:`triples`' order, read one report graph at a time (never all at once)."""
-        from kg.exporters.rdf import graph_iri
-
-        for ex in self.report_store.reports:
+        for name in self._graphs:
             cache: dict = {}  # a report's terms (a cache of the whole graph's would grow with it)
             found = [(_to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
-                     for q in self._store.quads_for_pattern(None, None, None, _NamedNode(graph_iri(ex.document.name)))]
+                     for q in self._store.quads_for_pattern(None, None, None, _NamedNode(name))]
             found.sort(key=_sort_key)
             yield from found
 
@@ -562,3 +574,127 @@ class StoreGraph:
         if "ORDER BY" not in sparql.upper():
             rows.sort(key=lambda row: tuple(("", "", "") if t is None else _sort_key((t,))[0] for t in row))
         return rows
+
+
+
+class IndexedGraph(StoreGraph):
+    """A :class:`StoreGraph` read into memory once, as rdflib terms indexed by subject, predicate and
+    object: the same answers in the same order, without a store query and a term conversion per call
+    (the views ask tens of thousands of small questions a district). For graphs of one district
+    (:func:`district_slices`); SPARQL still goes to the pyoxigraph store."""
+
+    def __init__(self, store: ReportStore, folder: Optional[Path] = None):
+        super().__init__(store, folder)
+        cache: dict = {}
+        rank = self._rank
+        found = [(rank.get(q.graph_name.value, -1) if isinstance(q.graph_name, _NamedNode) else -1,
+                  _to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
+                 for q in self._store]
+        found.sort(key=lambda f: (f[0], _sort_key(f[1:])))
+        self._all = [f[1:] for f in found]
+        self._by: dict[tuple, dict] = {}  # bound positions → their terms → the triples, in order
+
+    def _index(self, positions: tuple) -> dict:
+        """The index of the patterns that bind ``positions`` (made on first use)."""
+        index = self._by.get(positions)
+        if index is None:
+            index = self._by[positions] = {}
+            if len(positions) == 1:
+                i = positions[0]
+                for triple in self._all:
+                    index.setdefault(triple[i], []).append(triple)
+            else:
+                i, j = positions
+                for triple in self._all:
+                    index.setdefault((triple[i], triple[j]), []).append(triple)
+        return index
+
+    def triples(self, pattern) -> list:
+        positions = tuple(i for i, t in enumerate(pattern) if t is not None)
+        if not positions:
+            return list(self._all)
+        if len(positions) == 3:
+            return [t for t in self._index((0, 1)).get(pattern[:2], ()) if t[2] == pattern[2]]
+        key = pattern[positions[0]] if len(positions) == 1 else (pattern[positions[0]], pattern[positions[1]])
+        return list(self._index(positions).get(key, ()))
+
+    def __iter__(self):
+        return iter(list(self._all))
+
+    def __contains__(self, triple) -> bool:
+        return bool(self.triples(triple))
+
+
+# the graph district by district, for the views -------------------------------------------------
+_ABOUT = b" <https://w3id.org/gwr/ontology#about> <"
+_DATA_IRI = re.compile(rb"<(" + re.escape(DATA.encode("utf-8")) + rb"[^>\s]*)>")  # a minted node
+_STATEMENT = f"{DATA}stmt/".encode("utf-8")  # kg.rdf.ReportMapper.statement: minted with its report
+
+
+@dataclass
+class Slice:
+    """A part of the graph that district pages are drawn from (:func:`district_slices`).
+
+    ``graph``: a :class:`StoreGraph` of the slice's reports and their context; ``districts``: the
+    districts whose pages it draws (None: every district in it); ``own``: the N-Triples lines of the
+    slice's reports (the triples it counts as its own, each in exactly one slice), None when the slice
+    is the whole graph."""
+
+    graph: "StoreGraph"
+    districts: Optional[list[str]] = None
+    own: Optional[frozenset] = None
+
+
+def district_slices(store: ReportStore, whole: "StoreGraph") -> Iterator[Slice]:
+    """The graph as one :class:`Slice` per district: the triples of the district's reports and their
+    context — every triple, held by another report, about a node those triples name (a shared award's
+    or indicator's label and type, the city's province) — read from ``whole`` (a :class:`StoreGraph`
+    of ``store``), so each slice costs what its district's reports hold, however large the corpus.
+    A store whose parts are not one report each (a plain graph) is one slice of everything."""
+    import pyoxigraph as ox
+
+    by_district: dict[str, list[int]] = {}
+    for i in range(len(store.reports)):
+        about = {line[line.index(_ABOUT) + len(_ABOUT):line.rindex(b">")] for line in store.report_lines(i)
+                 if _ABOUT in line}
+        if len(about) != 1 or store.reports[i] is None:
+            yield Slice(whole)
+            return
+        by_district.setdefault(about.pop().decode("utf-8"), []).append(i)
+    source = whole._store
+    for district in sorted(by_district):
+        indexes = by_district[district]
+        own = [line for i in indexes for line in store.report_lines(i)]
+        part = ReportStore([])
+        part.reports = [store.reports[i] for i in indexes] + [None]
+        part._blobs = [store._blobs[i] for i in indexes] + [b""]
+        part._counts = [store._counts[i] for i in indexes]
+        target = ox.Store()
+        for i in range(len(part.reports) - 1):
+            suffix = f" <{part.part_graph(i)}> .\n".encode("utf-8")
+            target.bulk_load(b"".join(line[:-3] + suffix for line in store.report_lines(indexes[i])),
+                             format=ox.RdfFormat.N_QUADS)
+        context = ox.NamedNode(part.part_graph(len(part.reports) - 1))
+        held = {(q.subject, q.predicate, q.object) for q in target}
+        # the nodes named (a statement's triples are all its report's: its IRI is minted with the report)
+        todo = sorted({m.group(1) for line in own for m in _DATA_IRI.finditer(line)})
+        seen: set = set()
+        added = 0
+        while todo:  # the nodes named, then the nodes their context names (a city's province)
+            found = []
+            for iri in todo:
+                seen.add(iri)
+                if iri.startswith(_STATEMENT):
+                    continue
+                for q in source.quads_for_pattern(ox.NamedNode(iri.decode("utf-8")), None, None, None):
+                    triple = (q.subject, q.predicate, q.object)
+                    if triple not in held:
+                        held.add(triple)
+                        target.add(ox.Quad(*triple, context))
+                        added += 1
+                        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(DATA):
+                            found.append(q.object.value.encode("utf-8"))
+            todo = sorted(set(found) - seen)
+        part._counts.append(added)
+        part._oxigraph = target
+        yield Slice(IndexedGraph(part), [district], frozenset(own))

@@ -220,12 +220,10 @@ def test_a_graph_of_many_districts_gets_an_overview_page(tmp_path, monkeypatch):
     from kg.views import layout
     from kg.views.pyvis_view import write_overview
 
-    g = _synthetic(5, 2)
-    assert not layout.wants_overview(g)
-    monkeypatch.setattr(layout, "OVERVIEW_DISTRICTS", 3)
-    assert layout.wants_overview(g)
-    import kg.views.site as site
-
-    monkeypatch.setattr(site, "district_file_key", lambda graph, iri: iri)
-    page = write_overview(None, tmp_path / "graph.html", g=g).read_text(encoding="utf-8")
+    assert not layout.wants_overview(5, 500)
+    assert layout.wants_overview(layout.OVERVIEW_DISTRICTS + 1, 500)
+    assert layout.wants_overview(5, layout.OVERVIEW_NODES + 1)
+    rows = [(f"区{d}", f"views/d{d:04d}.html", 3, 2) for d in (4, 0, 2, 1, 3)]
+    page = write_overview(tmp_path / "graph.html", rows, nodes=15, edges=10).read_text(encoding="utf-8")
     assert page.count('href="views/d') == 5 and "区4" in page
+    assert page.index("区0") < page.index("区1") < page.index("区4")  # sorted by name

@@ -94,16 +94,36 @@ def test_store_graph_on_disk_reads_as_in_memory(tmp_path):
     assert disk.query(sparql) == memory.query(sparql)
 
 
+
+def test_indexed_graph_answers_as_the_store_graph():
+    """IndexedGraph (the graph read into memory once, for a district's pages) gives every read the
+    answer StoreGraph gives, in the same order, for patterns with none to all of their terms bound."""
+    from itertools import product
+
+    from kg.store import IndexedGraph, build_store
+
+    store = build_store(_merging_reports())
+    slow, fast = store.graph(), IndexedGraph(store)
+    triples = list(slow)
+    assert list(fast) == triples and len(fast) == len(slow) and len(triples) > 50
+    for s, p, o in triples[::7]:
+        for mask in product((False, True), repeat=3):
+            pattern = tuple(t if keep else None for t, keep in zip((s, p, o), mask))
+            assert fast.triples(pattern) == slow.triples(pattern), pattern
+        assert fast.value(s, p) == slow.value(s, p) and (s, p, o) in fast
+    sparql = "PREFIX gwr: <https://w3id.org/gwr/ontology#> SELECT ?p ?s WHERE { ?p gwr:projectStatus ?s }"
+    assert fast.query(sparql) == slow.query(sparql)
+
 def test_views_from_a_store_on_disk_are_the_same_bytes(tmp_path, monkeypatch):
-    """Above kg.build.ON_DISK_ABOVE triples the views read a store on disk in the staging folder: the
+    """Above kg.store.ON_DISK_ABOVE triples the views read a store on disk in the staging folder: the
     pages are the same bytes, and the store's folder is not left in the output."""
-    import kg.build
+    import kg.store
     from kg.build import write_outputs
     from kg.store import build_store
 
     reports = _merging_reports()
     memory = write_outputs(build_store(reports), reports, tmp_path / "memory", views=True)
-    monkeypatch.setattr(kg.build, "ON_DISK_ABOVE", 0)
+    monkeypatch.setattr(kg.store, "ON_DISK_ABOVE", 0)
     disk = write_outputs(build_store(reports), reports, tmp_path / "disk", views=True)
     assert [p.relative_to(tmp_path / "disk") for p in disk] == [p.relative_to(tmp_path / "memory") for p in memory]
     assert any(p.name == "index.html" for p in disk)

@@ -185,10 +185,10 @@ OVERVIEW_DISTRICTS = 150
 OVERVIEW_NODES = 30_000
 
 
-def wants_overview(g) -> bool:
-    """True when ``graph.html`` should be the overview page, not a drawing of ``g``."""
-    districts = sum(1 for _, d in g.nodes(data=True) if d.get("cls") == "District")
-    return districts > OVERVIEW_DISTRICTS or g.number_of_nodes() > OVERVIEW_NODES
+def wants_overview(districts: int, nodes: int) -> bool:
+    """True when ``graph.html`` of a graph of so many districts and nodes should be the overview page,
+    not a drawing of the graph."""
+    return districts > OVERVIEW_DISTRICTS or nodes > OVERVIEW_NODES
 
 
 def home_district(node: str, data: dict) -> str:

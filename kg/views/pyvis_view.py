@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from kg.fsutil import write_text_atomic
 from kg.views.model import all_class_styles, class_style, local_name, to_networkx  # noqa: F401 (re-export)
@@ -176,7 +176,8 @@ def edge_text(g, s: str, o: str, data: dict) -> str:
 
 def page_data(g) -> dict:
     """Everything the page's script needs, as JSON-ready data (node ids are indices, sorted by IRI)."""
-    from pyvis.network import Network
+    from pyvis.edge import Edge
+    from pyvis.node import Node
 
     from kg.views.layout import SKELETON_ABOVE, layout, skeleton_layout
 
@@ -201,7 +202,9 @@ def page_data(g) -> dict:
     r_index = {r: i for i, r in enumerate(report_iris)}
 
     big = len(nodes) > 800
-    net = Network(directed=True, cdn_resources="in_line")
+    # vis-network's node and edge options as pyvis's Node and Edge make them (what Network.add_node and
+    # add_edge append, without their check of each id against a list of every node: quadratic in a page)
+    vis_nodes, vis_edges = [], []
     meta = []
     style = _PageStyles()
     for node in nodes:
@@ -209,8 +212,8 @@ def page_data(g) -> dict:
         color, shape, _ = style(data["cls"])
         x, y = pos[node]
         # labels are drawn by assets/view.js (screen-sized, without overlaps), not by vis-network
-        net.add_node(index[node], label=_short(data["label"]), shape=shape, color=color, size=size[node],
-                     x=x, y=y, font={"size": 0})
+        vis_nodes.append(Node(index[node], shape, label=_short(data["label"]), color=color, font_color=False,
+                              size=size[node], x=x, y=y, font={"size": 0}).options)
         alt = [v for k, v in data["facts"] if k == "别名"]
         meta.append({"c": data["cls"], "s": " ".join([data["label"], *alt]).lower(), "t": node_text(g, node, style),
                      "h": hover_text(g, node, style), "p": rank[node],
@@ -219,7 +222,7 @@ def page_data(g) -> dict:
     edges = sorted(g.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
     tips = []
     for i, (s, o, _key, data) in enumerate(edges):
-        net.add_edge(index[s], index[o], id=i, label=data["label"])
+        vis_edges.append(Edge(index[s], index[o], True, id=i, label=data["label"]).options)
         tips.append(edge_text(g, s, o, data))
 
     counts: dict[str, int] = {}
@@ -243,7 +246,7 @@ def page_data(g) -> dict:
                   "font": {"face": FONT_FACE, "size": 0, "color": "#555", "strokeWidth": 3, "align": "middle"}},
     }
     return {
-        "nodes": net.nodes, "edges": net.edges, "meta": meta, "edgeTips": tips, "classes": classes,
+        "nodes": vis_nodes, "edges": vis_edges, "meta": meta, "edgeTips": tips, "classes": classes,
         "districts": [labels.get(d, local_name(d)) for d in district_iris],
         "reports": [reports.describe(r) if reports else r for r in report_iris],
         "options": options, "hint": HINT,
@@ -328,29 +331,19 @@ The whole graph is too large to read on one page (more than {{ limit }}): open a
 """
 
 
-def write_overview(graph, path: Path, *, title: str = "gwr-kg", home: str = "index.html", g=None) -> Path:
-    """``graph.html`` for a graph too large to draw on one page: its size and a link to each district's
-    page (``views/<district>.html``, written by kg.views.site), sorted by district name."""
+def write_overview(path: Path, districts: Sequence[tuple[str, str, int, int]], *, nodes: int, edges: int,
+                   title: str = "gwr-kg", home: str = "index.html") -> Path:
+    """``graph.html`` for a graph too large to draw on one page: its size (``nodes``, ``edges``) and a
+    link to each district's page: ``districts`` holds (label, link, nodes, edges), shown sorted by label."""
     from jinja2 import Environment
     from markupsafe import Markup
 
     from kg.views.layout import OVERVIEW_DISTRICTS, OVERVIEW_NODES
-    from kg.views.site import district_file_key
 
-    g = g if g is not None else to_networkx(graph)
-    counts: dict[str, list[int]] = {}
-    for node, data in g.nodes(data=True):
-        for d in data.get("districts", ()):
-            counts.setdefault(d, [0, 0])[0] += 1
-    for s, o in g.edges():
-        for d in set(g.nodes[s].get("districts", ())) & set(g.nodes[o].get("districts", ())):
-            counts.setdefault(d, [0, 0])[1] += 1
-    districts = sorted(((g.nodes[d]["label"], f"views/{district_file_key(graph, d)}.html", *counts.get(d, [0, 0]))
-                        for d, data in g.nodes(data=True) if data["cls"] == "District"), key=lambda r: (r[0], r[1]))
     env = Environment(autoescape=True, keep_trailing_newline=True)
     page = env.from_string(OVERVIEW_PAGE).render(
-        title=title, csp=Markup(CSP), font=Markup(FONT_FACE), home=home, districts=districts,
-        n_nodes=g.number_of_nodes(), n_edges=g.number_of_edges(),
+        title=title, csp=Markup(CSP), font=Markup(FONT_FACE), home=home,
+        districts=sorted(districts, key=lambda r: (r[0], r[1])), n_nodes=nodes, n_edges=edges,
         limit=f"{OVERVIEW_DISTRICTS} districts or {OVERVIEW_NODES:,} nodes")
     write_text_atomic(Path(path), page)
     return Path(path)

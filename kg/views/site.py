@@ -1,21 +1,27 @@
-"""The pages a build writes besides ``graph.html``: one view per district and the index.
+"""The pages a build writes besides the graph files: one view per district, the index and ``graph.html``.
 
-``output/views/<district>.html``: the part of the graph a district's reports mention (the district,
-its projects, amounts, recipients, awards, observations, indicators, reports, speaker, city and
-province), named by the district's GB/T 2260 code (or its IRI key when the code is unknown).
+``output/views/<district>.html``: what a district's reports say (the district, its projects, amounts,
+recipients, awards, observations, indicators, reports, speaker, city and province), named by the
+district's GB/T 2260 code (or its IRI key when the code is unknown). A node several districts share (a
+city, an award, an indicator) shows there the evidence of that district's reports; ``graph.html``
+(the whole graph, or an overview linking the district pages when the corpus is large) shows it all.
 
 ``output/index.html``: what a person opens first — the reports built, counts per class, links to the
 views, and charts drawn as inline SVG (investment by district, awards by kind and by recipient,
 growth targets vs actuals per indicator). Every text is escaped; the page loads nothing.
+
+Pages are drawn district by district (:func:`kg.store.district_slices`), each from its district's
+reports and the context they name, and the index from the districts' :class:`Summary` added up: a
+page's cost does not grow with the corpus, and memory holds one district's graph at a time.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from kg.fsutil import write_text_atomic
 from kg.views.charts import bar_chart
@@ -46,29 +52,42 @@ def district_file_key(graph, district) -> str:
     return str(code) if code is not None else local_name(str(district))
 
 
-def write_district_views(graph, out_dir: Path, g=None) -> list[DistrictView]:
-    """One page per district under ``out_dir/views/``; stale pages of districts no longer built go."""
+def district_page(graph, g, iri: str, folder: Path, across=None) -> DistrictView:
+    """Write one district's page (``folder/<district key>.html``): the part of ``g`` (the
+    :func:`to_networkx` graph of ``graph``) its reports mention, its timeline and its fact tables."""
     from kg.views.pyvis_view import write_nx_view
+    from kg.views.timeline import timeline_section
 
-    from kg.views.timeline import timeline_section, timelines
+    label = g.nodes[iri]["label"]
+    sub = g.subgraph(members(g, district=iri)).copy()
+    sub.graph.update(g.graph)
+    path = folder / f"{district_file_key(graph, iri)}.html"
+    timeline = (across or {}).get(iri)
+    write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html",
+                  facts=timeline_section(timeline) + "\n" + facts_tables(graph, sub, iri))
+    return DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges(), timeline)
 
-    g = g if g is not None else to_networkx(graph)
-    folder = Path(out_dir) / "views"
-    across = timelines(graph)
-    views = []
-    for iri in sorted(n for n, d in g.nodes(data=True) if d["cls"] == "District"):
-        label = g.nodes[iri]["label"]
-        sub = g.subgraph(members(g, district=iri)).copy()
-        sub.graph.update(g.graph)
-        path = folder / f"{district_file_key(graph, iri)}.html"
-        write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html", facts=timeline_section(across.get(iri)) + "\n" + facts_tables(graph, sub, iri))
-        views.append(DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges(), across.get(iri)))
+
+def _district_views(piece, g, folder: Path) -> list[DistrictView]:
+    """The pages of a :class:`kg.store.Slice`'s districts, drawn from ``g`` (its graph's networkx graph)."""
+    from kg.views.timeline import timelines
+
+    wanted = piece.districts
+    if wanted is None:
+        wanted = [n for n, d in g.nodes(data=True) if d["cls"] == "District"]
+    wanted = sorted(n for n in wanted if n in g)
+    if not wanted:
+        return []
+    across = timelines(piece.graph)
+    return [district_page(piece.graph, g, iri, folder, across) for iri in wanted]
+
+
+def _remove_stale(folder: Path, views: list[DistrictView]) -> None:
     written = {v.path.name for v in views}
     if folder.is_dir():
         for old in folder.glob("*.html"):
             if old.name not in written:
                 old.unlink()
-    return views
 
 
 # --- a district page's fact tables --------------------------------------------------------------
@@ -155,16 +174,6 @@ def facts_tables(graph, g, district: str) -> str:
         "</section>"])
 
 
-def write_index(graph, out_dir: Path, views: list[DistrictView], g=None, *, title: str = "gwr-kg",
-                failures: Sequence = ()) -> Path:
-    """``out_dir/index.html``; ``failures``: the reports that failed (objects with ``path`` and ``reason``,
-    such as :class:`kg.build.Failure`, or strings), listed with their reasons."""
-    g = g if g is not None else to_networkx(graph)
-    path = Path(out_dir) / "index.html"
-    write_text_atomic(path, render_index(graph, g, views, out_dir=Path(out_dir), title=title, failures=failures))
-    return path
-
-
 def write_queries(out_dir: Path) -> list[Path]:
     """Copies of the saved queries (``queries/*.rq``) under ``out_dir/queries/``, so the index can link them."""
     from kg.query import saved_queries
@@ -177,19 +186,73 @@ def write_queries(out_dir: Path) -> list[Path]:
     return written
 
 
-def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: Sequence = (), g=None) -> list[Path]:
-    """District views, the saved queries and the index (``graph.html`` is the ``pyvis`` view's); ``g``
-    is the graph's :func:`to_networkx` graph when the caller has built it already."""
-    g = g if g is not None else to_networkx(graph)
-    views = write_district_views(graph, out_dir, g)
-    queries = write_queries(out_dir)
-    return [v.path for v in views] + queries + [write_index(graph, out_dir, views, g, title=title,
-                                                            failures=failures)]
+def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: Sequence = (),
+                     graph_page: bool = False, notes: Optional[list[str]] = None,
+                     scratch: Optional[Path] = None) -> list[Path]:
+    """The district pages (``views/<district>.html``), the saved queries and the index; with
+    ``graph_page`` also ``graph.html`` (a drawing of the whole graph, or above
+    :func:`kg.views.layout.wants_overview` an overview linking the district pages, said in ``notes``).
+
+    ``graph``: a :class:`kg.store.ReportStore` or an rdflib graph. The pages are drawn district by district
+    (:func:`kg.store.district_slices`): each from its district's reports and their context, and the index
+    from the slices' summaries added up, so the cost of a page does not grow with the corpus and memory
+    holds one district's graph at a time. The whole graph is read from a pyoxigraph store, on disk in
+    ``scratch`` above :data:`kg.store.ON_DISK_ABOVE` triples. Stale pages of districts no longer built go."""
+    import shutil
+    import tempfile
+
+    import kg.store
+    from kg.store import as_store, district_slices
+
+    out_dir = Path(out_dir)
+    store = as_store(graph)
+    disk = None
+    if scratch is not None and len(store) > kg.store.ON_DISK_ABOVE:  # memory bounded however large the graph
+        disk = Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=scratch))
+    try:
+        whole = store.graph(disk)
+        folder = out_dir / "views"
+        views: list[DistrictView] = []
+        summary = Summary(triples=len(store))
+        for piece in district_slices(store, whole):
+            g = to_networkx(piece.graph)
+            views += _district_views(piece, g, folder)
+            summary.add(summarize(piece.graph, g, piece.own))
+            del g, piece
+        views.sort(key=lambda v: v.iri)
+        _remove_stale(folder, views)
+        written: list[Path] = []
+        if graph_page:
+            written.append(_write_graph_page(store, out_dir / "graph.html", views, summary, title, notes))
+        del whole
+    finally:
+        if disk is not None:
+            shutil.rmtree(disk, ignore_errors=True)
+    written += [v.path for v in views] + write_queries(out_dir)
+    index = out_dir / "index.html"
+    write_text_atomic(index, render_index(summary, views, out_dir=out_dir, title=title, failures=failures))
+    return written + [index]
+
+
+def _write_graph_page(store, path: Path, views: list[DistrictView], summary: "Summary", title: str,
+                      notes: Optional[list[str]]) -> Path:
+    from kg.registry import VIEWS
+    from kg.store import IndexedGraph
+    from kg.views.layout import wants_overview
+    from kg.views.pyvis_view import write_overview
+
+    if wants_overview(len(views), summary.nodes):  # too large to draw on one page
+        if notes is not None:
+            notes.append(f"graph.html: an overview linking the {len(views)} district pages (views/); the whole "
+                         f"graph ({summary.nodes:,} nodes) is too large for one page")
+        rows = [(v.label, _rel(v.path, path.parent), v.nodes, v.edges) for v in views]
+        return write_overview(path, rows, nodes=summary.nodes, edges=summary.edges, title=title)
+    return VIEWS.get("pyvis")(IndexedGraph(store), path, title=title)  # small enough to draw: in memory
 
 
 # --- the index's data ----------------------------------------------------------------------------
 
-def _report_rows(graph, g) -> list[dict]:
+def _report_rows(graph) -> list[dict]:
     from rdflib import RDF, RDFS
     from rdflib.namespace import DCTERMS, PROV
 
@@ -220,18 +283,17 @@ def _report_rows(graph, g) -> list[dict]:
             "projects": counts["undertakes"], "investments": counts["invests"],
             "awards": counts["receivesAward"], "observations": counts["observations"],
         })
-    return sorted(rows, key=lambda row: (row["district"], row["report"]))
+    return rows
 
 
-def investment_by_district(graph) -> list[tuple[str, float, int]]:
-    """(district label, yuan, number of amounts), from each amount's statement's report."""
+def _investments(graph) -> dict[str, list]:
+    """district label → [yuan, number of amounts], from each amount's statement's report."""
     from rdflib import RDF, RDFS
     from rdflib.namespace import PROV
 
     from kg.rdf import GWR
 
-    total: dict[str, float] = defaultdict(float)
-    count: Counter = Counter()
+    total: dict[str, list] = {}
     seen = set()
     for st in graph.subjects(RDF.predicate, GWR.invests):
         amount, report = graph.value(st, RDF.object), graph.value(st, PROV.wasDerivedFrom)
@@ -240,10 +302,19 @@ def investment_by_district(graph) -> list[tuple[str, float, int]]:
         if yuan is None or district is None or amount in seen:
             continue
         seen.add(amount)
-        label = str(graph.value(district, RDFS.label) or local_name(str(district)))
-        total[label] += float(yuan)
-        count[label] += 1
-    return sorted(((k, v, count[k]) for k, v in total.items()), key=lambda t: (-t[1], t[0]))
+        cell = total.setdefault(str(graph.value(district, RDFS.label) or local_name(str(district))), [0.0, 0])
+        cell[0] += float(yuan)
+        cell[1] += 1
+    return total
+
+
+def investment_by_district(graph) -> list[tuple[str, float, int]]:
+    """(district label, yuan, number of amounts), from each amount's statement's report."""
+    return _sorted_investments(_investments(graph))
+
+
+def _sorted_investments(total: dict[str, list]) -> list[tuple[str, float, int]]:
+    return sorted(((k, v, n) for k, (v, n) in total.items()), key=lambda t: (-t[1], t[0]))
 
 
 def award_level(title: str) -> str:
@@ -253,21 +324,36 @@ def award_level(title: str) -> str:
     return "其他"
 
 
-def awards_by_kind(g) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-    """(awards received by level, awards received by the recipient's class), counting award edges."""
+def _own(s: str, prop: str, o: str, own) -> bool:
+    """Whether the triple (IRIs) is one of ``own`` (N-Triples lines; None: every triple is)."""
+    return own is None or f"<{s}> <{prop}> <{o}> .\n".encode("utf-8") in own
+
+
+def _award_counts(g, own=None) -> tuple[Counter, Counter]:
+    from kg.rdf import GWR
+
     levels: Counter = Counter()
     recipients: Counter = Counter()
     for s, o, key in g.edges(keys=True):
-        if key == "receivesAward":
+        if key == "receivesAward" and _own(s, GWR.receivesAward, o, own):
             levels[award_level(g.nodes[o]["label"])] += 1
             recipients[class_style(g.nodes[s]["cls"])[2]] += 1
+    return levels, recipients
+
+
+def awards_by_kind(g) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(awards received by level, awards received by the recipient's class), counting award edges."""
+    return _sorted_awards(*_award_counts(g))
+
+
+def _sorted_awards(levels: Counter, recipients: Counter) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     order = [lv for lv, _ in AWARD_LEVELS] + ["其他"]
     return ([(lv, levels[lv]) for lv in order if levels[lv]],
             sorted(recipients.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def targets_vs_actuals(graph) -> dict[str, list[tuple[str, float | None, float | None]]]:
-    """indicator → [(district, actual growth % of the review year, target growth % of the plan year)]."""
+def _growth_cells(graph) -> dict[str, dict[str, dict[str, float]]]:
+    """indicator → district label → observation kind → growth %."""
     from rdflib import RDF, RDFS
 
     from kg.rdf import GWR
@@ -282,12 +368,20 @@ def targets_vs_actuals(graph) -> dict[str, list[tuple[str, float | None, float |
             if pct is None or ind is None or kind is None:
                 continue
             cells[str(ind)][dl].setdefault(local_name(str(kind)), float(pct))
+    return cells
+
+
+def targets_vs_actuals(graph) -> dict[str, list[tuple[str, float | None, float | None]]]:
+    """indicator → [(district, actual growth % of the review year, target growth % of the plan year)]."""
+    return _sorted_growth(_growth_cells(graph))
+
+
+def _sorted_growth(cells) -> dict[str, list[tuple[str, float | None, float | None]]]:
     return {ind: [(dl, v.get("Actual"), v.get("Target")) for dl, v in sorted(rows.items())]
             for ind, rows in sorted(cells.items())}
 
 
-def growth_years(graph) -> tuple[list[int], list[int]]:
-    """The years of the growth observations: (actual years, target years)."""
+def _growth_year_sets(graph) -> dict[str, set[int]]:
     from rdflib import RDF
 
     from kg.rdf import GWR
@@ -300,7 +394,68 @@ def growth_years(graph) -> tuple[list[int], list[int]]:
                 years.setdefault(local_name(str(kind)), set()).add(int(year))
             except ValueError:
                 continue
+    return years
+
+
+def growth_years(graph) -> tuple[list[int], list[int]]:
+    """The years of the growth observations: (actual years, target years)."""
+    years = _growth_year_sets(graph)
     return sorted(years["Actual"]), sorted(years["Target"])
+
+
+@dataclass
+class Summary:
+    """What the index shows of the whole graph, added up slice by slice (:func:`summarize`): each
+    count from the triples a slice owns, so a node or edge several slices draw counts once."""
+    triples: int = 0
+    nodes: int = 0
+    edges: int = 0
+    classes: Counter = field(default_factory=Counter)
+    reports: list = field(default_factory=list)
+    investments: dict = field(default_factory=dict)
+    award_levels: Counter = field(default_factory=Counter)
+    award_recipients: Counter = field(default_factory=Counter)
+    growth: dict = field(default_factory=lambda: defaultdict(dict))
+    years: dict = field(default_factory=lambda: {"Actual": set(), "Target": set()})
+
+    def add(self, other: "Summary") -> None:
+        self.nodes += other.nodes
+        self.edges += other.edges
+        self.classes.update(other.classes)
+        self.reports += other.reports
+        for label, (yuan, n) in other.investments.items():
+            cell = self.investments.setdefault(label, [0.0, 0])
+            cell[0] += yuan
+            cell[1] += n
+        self.award_levels.update(other.award_levels)
+        self.award_recipients.update(other.award_recipients)
+        for ind, rows in other.growth.items():
+            for dl, kinds in rows.items():
+                mine = self.growth[ind].setdefault(dl, {})
+                for kind, pct in kinds.items():
+                    mine.setdefault(kind, pct)
+        for kind, ys in other.years.items():
+            self.years.setdefault(kind, set()).update(ys)
+
+
+def summarize(graph, g, own=None) -> Summary:
+    """The :class:`Summary` of ``graph`` (``g``: its :func:`to_networkx` graph), counting nodes, edges
+    and awards only where their triple is one of ``own`` (N-Triples lines; None: the whole graph's)."""
+    from rdflib import RDF
+
+    from kg.rdf import GWR
+
+    out = Summary(reports=_report_rows(graph), investments=_investments(graph), growth=_growth_cells(graph),
+                  years=_growth_year_sets(graph))
+    out.award_levels, out.award_recipients = _award_counts(g, own)
+    for node, data in g.nodes(data=True):
+        if _own(node, RDF.type, f"{GWR}{data['cls']}", own):
+            out.nodes += 1
+            out.classes[data["cls"]] += 1
+    for s, o, key in g.edges(keys=True):
+        if _own(s, f"{GWR}{key}", o, own):
+            out.edges += 1
+    return out
 
 
 def _years(years: list[int]) -> str:
@@ -345,19 +500,20 @@ def _rel(path: Path, out_dir: Path) -> str:
     return path.relative_to(out_dir).as_posix() if path.is_relative_to(out_dir) else path.as_posix()
 
 
-def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: str = "gwr-kg",
+def render_index(summary: Summary, views: list[DistrictView], *, out_dir: Path, title: str = "gwr-kg",
                  failures: Sequence = ()) -> str:
+    """The index page of a graph, from its :class:`Summary` and its district pages."""
     from kg.query import saved_queries
 
     e = escape
-    reports = _report_rows(graph, g)
+    reports = sorted(summary.reports, key=lambda row: (row["district"], row["report"]))
     view_of = {v.iri: v for v in views}
     parts = [f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
              f"<title>{e(title)} · 总览 Overview</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>",
              f"<h1>{e(title)} · 政府工作报告知识图谱<br><small>Knowledge graph of government work reports</small></h1>",
-             f'<p class="lead">{len(reports)} 份报告 reports · {len(graph)} 个三元组 triples · '
-             f"{g.number_of_nodes()} 个实体 entities · {g.number_of_edges()} 条关系 relations</p>",
+             f'<p class="lead">{len(reports)} 份报告 reports · {summary.triples} 个三元组 triples · '
+             f"{summary.nodes} 个实体 entities · {summary.edges} 条关系 relations</p>",
              '<div class="intro">'
              "<p>本页汇总从区县政府工作报告中自动抽取的事实：各区县承担哪些项目、投资多少、哪些企业、村、学校和单位获得了什么奖项，"
              "以及经济指标的实际增速与目标。每条事实都可追溯到报告原文中的句子（点击图中节点查看证据句）。</p>"
@@ -382,8 +538,8 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
     parts.append("<h2>图谱视图 · Graph views</h2>\n"
                  '<p class="note">每个区县一页：图谱加可排序的事实表。One page per district: its graph and sortable '
                  "tables of its facts.</p>\n<div class=\"views\">")
-    parts.append(f'<a href="graph.html">全图 Whole graph<span>{g.number_of_nodes()} 节点 nodes · '
-                 f"{g.number_of_edges()} 关系 edges</span></a>")
+    parts.append(f'<a href="graph.html">全图 Whole graph<span>{summary.nodes} 节点 nodes · '
+                 f"{summary.edges} 关系 edges</span></a>")
     for v in views:
         parts.append(f'<a href="{e(_rel(v.path, out_dir))}">{e(v.label)}<span>{v.nodes} 节点 nodes · '
                      f"{v.edges} 关系 edges</span></a>")
@@ -421,7 +577,7 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
     parts.append("</table>")
 
     parts.append("<h2>图表 · Charts</h2>\n<div class=\"charts\">")
-    inv = investment_by_district(graph)
+    inv = _sorted_investments(summary.investments)
     big = max((yuan for _, yuan, _ in inv), default=0) >= 1e8
     unit, div = ("亿元", 1e8) if big else ("万元", 1e4)
     unit_en = "100 million yuan" if big else "10,000 yuan"
@@ -429,7 +585,7 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
         [(f"{d}（{n}笔）", [yuan / div]) for d, yuan, n in inv], series=[(f"投资额（{unit}）", "#2ca02c")],
         title=f"各区县项目投资额（{unit}） · Investment ({unit_en})",
         fmt=lambda v: f"{v:,.2f}".rstrip("0").rstrip(".") + unit) + "</div>")
-    levels, recipients = awards_by_kind(g)
+    levels, recipients = _sorted_awards(summary.award_levels, summary.award_recipients)
     parts.append('<div class="chart">' + bar_chart([(k, [n]) for k, n in levels], series=[("获奖次数", "#ff7f0e")],
                                                    title="获奖 · 按级别 · Awards by level（次 times）",
                                                    width=420, label_width=80) + "</div>")
@@ -437,7 +593,7 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
                                                    series=[("获奖次数", "#9467bd")],
                                                    title="获奖 · 按获奖者类型 · by recipient（次 times）",
                                                    width=420, label_width=80) + "</div>")
-    actual_years, target_years = growth_years(graph)
+    actual_years, target_years = sorted(summary.years["Actual"]), sorted(summary.years["Target"])
     ay, ty = _years(actual_years), _years(target_years)
     parts.append(f"</div>\n<h2>目标与实际 · 各指标增速（%） · Growth: actual {e(ay)} vs target {e(ty)}</h2>")
     parts.append(f'<p class="note">实际 = {e(ay)} 年完成的增速（报告回顾部分）；目标 = {e(ty)} 年预期的增速（报告计划部分）。'
@@ -445,7 +601,7 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
                  f"review); target: growth planned for {e(ty)} (its plan) — two different years. All charts share "
                  "one scale.</p>")
     parts.append('<div class="charts">')
-    tva = targets_vs_actuals(graph)
+    tva = _sorted_growth(summary.growth)
     if not tva:
         parts.append('<p class="note">（无增速数据 no growth figures）</p>')
     values = [v for rows in tva.values() for _, a, t in rows for v in (a, t) if v is not None]
@@ -475,7 +631,7 @@ def render_index(graph, g, views: list[DistrictView], *, out_dir: Path, title: s
     parts.append("</table>")
 
     parts.append("<h2>各类实体 · Entities per class</h2>\n<table>\n<tr><th>类</th><th>class</th><th>数量 count</th></tr>")
-    counts = Counter(d["cls"] for _, d in g.nodes(data=True))
+    counts = summary.classes
     order = list(all_class_styles())
     for cls in sorted(counts, key=lambda c: (order.index(c) if c in order else len(order), c)):
         colour, _, zh = class_style(cls)

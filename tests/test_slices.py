@@ -1,0 +1,114 @@
+"""District pages and the index are drawn district by district (kg.store.district_slices): each slice
+holds its district's reports and the context they name, and the slices' summaries add up to the whole
+graph's, so the index is the same as one drawn from the whole graph."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def seed_store(seed_build):
+    from kg.store import build_store
+
+    return build_store(seed_build.reports)
+
+
+def _whole_and_slices(store):
+    from kg.store import district_slices
+
+    whole = store.graph()
+    return whole, list(district_slices(store, whole))
+
+
+def test_each_district_is_one_slice_of_its_own_reports(seed_store):
+    from rdflib import RDF
+
+    from kg.rdf import GWR
+
+    whole, slices = _whole_and_slices(seed_store)
+    districts = sorted(str(d) for d in whole.subjects(RDF.type, GWR.District))
+    assert [s.districts for s in slices] == [[d] for d in districts]
+    for piece in slices:
+        reports = {str(r) for r in piece.graph.subjects(RDF.type, GWR.Report)}
+        assert reports and all(str(whole.value(r, GWR.about)) == piece.districts[0] for r in
+                               piece.graph.subjects(RDF.type, GWR.Report))
+    # the slices' own lines are the whole graph's, each in exactly one slice
+    own = [line for piece in slices for line in piece.own]
+    assert sorted(own) == list(seed_store.ntriples())
+
+
+def test_a_slice_carries_the_context_its_triples_name(seed_store):
+    """A node a district's reports name but whose label or type another report holds (a shared city,
+    award or indicator) has them in the slice, and nothing is in a slice twice."""
+    from rdflib import RDF, RDFS, URIRef
+
+    from kg.rdf import GWR
+
+    whole, slices = _whole_and_slices(seed_store)
+    shared = 0
+    for piece in slices:
+        triples = list(piece.graph)
+        assert len(triples) == len(set(triples))
+        for node in {o for _, _, o in triples if isinstance(o, URIRef) and str(o).startswith(str(GWR)[:-9] + "id/")}:
+            assert piece.graph.value(node, RDFS.label) == whole.value(node, RDFS.label), node
+            assert set(piece.graph.objects(node, RDF.type)) == set(whole.objects(node, RDF.type)), node
+        lines = {f"<{s}> <{p}> <{o}> .\n".encode("utf-8") for s, p, o in triples if isinstance(o, URIRef)}
+        shared += len(lines - piece.own)
+    assert shared  # the seeds share cities, awards and indicators across districts
+
+
+def test_the_slices_summaries_add_up_to_the_whole_graphs(seed_store):
+    from kg.views.model import to_networkx
+    from kg.views.site import Summary, summarize
+
+    whole, slices = _whole_and_slices(seed_store)
+    expected = summarize(whole, to_networkx(whole))
+    total = Summary()
+    for piece in slices:
+        total.add(summarize(piece.graph, to_networkx(piece.graph), piece.own))
+    assert (total.nodes, total.edges, total.classes) == (expected.nodes, expected.edges, expected.classes)
+    assert total.nodes > 100 and total.edges > 100
+    assert (total.award_levels, total.award_recipients) == (expected.award_levels, expected.award_recipients)
+    assert total.investments == expected.investments and total.growth == expected.growth
+    assert total.years == expected.years
+    key = lambda row: (row["district"], row["report"])  # noqa: E731
+    assert sorted(total.reports, key=key) == sorted(expected.reports, key=key)
+
+
+def test_a_district_page_shows_what_its_own_reports_say(seed_build):
+    """A district page lists its own reports and a node it shares with other districts (a city, an
+    award) carries its own reports' evidence: a page's size does not grow with the corpus. The
+    whole-graph page lists every report."""
+    import json
+
+    def reports(page):
+        return json.loads(re.search(r'"reports":(\[[^]]*\])', page.read_text(encoding="utf-8")).group(1))
+
+    assert len(reports(seed_build.out / "graph.html")) == 5
+    pages = sorted((seed_build.out / "views").glob("*.html"))
+    assert len(pages) == 5
+    for page in pages:
+        own = reports(page)
+        assert len(own) == 1, page.name
+        mentioned = set(re.findall(r"([\u4e00-\u9fff]{1,6}区\d{4}年政府工作报告)", page.read_text(encoding="utf-8")))
+        assert mentioned == set(own), page.name
+
+
+def test_a_build_of_too_many_districts_for_one_page_writes_an_overview(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from kg.build import build
+    from kg.views import layout
+
+    monkeypatch.setattr(layout, "OVERVIEW_DISTRICTS", 2)
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    result = build([seeds], tmp_path / "out", progress=False, cache=None)
+    assert result.ok
+    page = (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(views/[^"]+)"', page)
+    assert len(links) == 5 and all((tmp_path / "out" / link).is_file() for link in links)
+    assert any("overview" in note for note in result.notes)
+
