@@ -206,6 +206,31 @@ def extract_one(source: "Path | Document | Failure", config: ReadConfig = ReadCo
 from kg.pipeline import NotAReportError  # noqa: E402  (cheap: kg.pipeline imports spaCy lazily)
 
 
+def extract_and_map(source: "Path | Document | Failure", config: ReadConfig = ReadConfig()) -> "tuple | Failure":
+    """:func:`extract_one`, then the report mapped to RDF alone (:func:`kg.store.map_one`): what ``kg build``'s
+    workers run, so that the graph stage's per-report part runs in parallel with extraction. Gives
+    ``(extraction, its MappedReport or mapping Failure)``, or the extraction's Failure."""
+    outcome = extract_one(source, config)
+    if isinstance(outcome, Failure):
+        return outcome
+    return outcome, _map_caught(outcome)
+
+
+def _map_caught(extraction: Extraction) -> "Any":
+    """:func:`kg.store.map_one` with its failure caught and returned as a value: a kg.store.MappedReport,
+    or a Failure ("mapping to RDF failed: ...")."""
+    from kg.store import map_one
+
+    try:
+        return map_one(extraction)
+    except Exception as exc:  # one broken report never costs the others their output
+        return _mapping_failure(extraction, exc)
+
+
+def _mapping_failure(extraction: Extraction, exc: Exception) -> Failure:
+    return Failure(extraction.document.path, f"mapping to RDF failed: {type(exc).__name__}: {exc}")
+
+
 def _use_lexicons(config: ReadConfig) -> None:
     """Point this process (a worker's too) at the build's lexicon folders (``--lexicon``)."""
     from kg.lexicon import set_user_dirs, user_dirs
@@ -233,13 +258,15 @@ def _progress(items: Iterable, enabled: bool, total: int) -> Iterable:
     return tqdm(items, desc="extracting", unit="report", file=sys.stderr, total=total)
 
 
-def _outcomes(paths: list[Path], config: ReadConfig, executor, cache) -> Iterable:
+def _outcomes(paths: list[Path], config: ReadConfig, executor, cache, mapping: bool = False) -> Iterable:
     """Each report's Extraction or Failure, in input order: from the cache when it holds the report,
-    else from the executor (which works ahead on the reports still to come)."""
+    else from the executor (which works ahead on the reports still to come). ``mapping``: each
+    Extraction comes as ``(extraction, its mapping)`` instead (:func:`extract_and_map`; the mapping is
+    None for a report from the cache: the cache holds extractions only)."""
     keys = [cache.key(p, config) for p in paths] if cache is not None else [None] * len(paths)
     cached = [cache.get(k) for k in keys] if cache is not None else [None] * len(paths)
     todo = [p for p, c in zip(paths, cached) if c is None]
-    work = partial(extract_one, config=config)
+    work = partial(extract_and_map if mapping else extract_one, config=config)
     if not todo:
         fresh = iter(())
     elif executor.remote:  # remote workers cannot read our files: read here, send the Documents
@@ -257,19 +284,24 @@ def _outcomes(paths: list[Path], config: ReadConfig, executor, cache) -> Iterabl
         fresh = executor.map(work, iter(todo))
     for key, hit in zip(keys, cached):
         if hit is not None:
-            yield hit
+            yield (hit, None) if mapping else hit
             continue
         outcome = next(fresh)
-        if cache is not None and isinstance(outcome, Extraction):
-            cache.put(key, outcome)
+        if cache is not None and not isinstance(outcome, Failure):
+            cache.put(key, outcome[0] if mapping else outcome)
         yield outcome
 
 
 def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = True,
-                config: ReadConfig = ReadConfig(), executor=None, cache=None) -> tuple[list[Extraction], list[Failure]]:
+                config: ReadConfig = ReadConfig(), executor=None, cache=None,
+                mapped: Optional[list] = None) -> tuple[list[Extraction], list[Failure]]:
     """Every report's extraction, in input order, run by ``executor`` (kg.executor; default serial) and
     reusing ``cache`` (a kg.cache.ExtractionCache) when given. A failing report becomes a Failure and
-    the others go on (``strict``: the first failure stops the build)."""
+    the others go on (``strict``: the first failure stops the build).
+
+    ``mapped``: a list to which each extraction's mapping to RDF is appended, made on the executor
+    beside it (:func:`extract_and_map`; :func:`kg.store.build_store` takes it): a
+    kg.store.MappedReport, a Failure when the mapping failed, None for a report from the cache."""
     from kg.executor import SerialExecutor
 
     executor = executor if executor is not None else SerialExecutor()
@@ -277,11 +309,14 @@ def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = Tru
     paths, failures = _unique_names(list(paths))
     if strict and failures:
         raise BuildError(str(failures[0]))
-    outcomes = _outcomes(paths, config, executor, cache)
+    outcomes = _outcomes(paths, config, executor, cache, mapping=mapped is not None)
     try:
         for outcome in _progress(outcomes, progress, len(paths)):
             if isinstance(outcome, Failure):
                 failures.append(outcome)
+            elif mapped is not None:
+                extractions.append(outcome[0])
+                mapped.append(outcome[1])
             else:
                 extractions.append(outcome)
             if strict and failures:
@@ -291,17 +326,25 @@ def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = Tru
     return extractions, failures
 
 
-def _graph_of_good_reports(build_graph, reports: list[Extraction], failures: list[Failure]):
-    """Map each report alone to find those that fail; they become Failures, the others form the graph."""
-    good = []
-    for ex in reports:
-        try:
-            build_graph([ex])
-        except Exception as exc:
-            failures.append(Failure(ex.document.path, f"mapping to RDF failed: {type(exc).__name__}: {exc}"))
-        else:
-            good.append(ex)
-    return build_graph(good), good
+def _graph_of_good_reports(build_graph, reports: list[Extraction], failures: list[Failure],
+                           mapped: Optional[Sequence] = None):
+    """Map each report alone to find those that fail; they become Failures, the others form the graph.
+    ``mapped``: the reports' mappings made already (see :func:`extract_all`), aligned with ``reports``:
+    a Failure there is the report's failure, a MappedReport is used as it is, None is tried here."""
+    good, good_mapped = [], []
+    for ex, done in zip(reports, mapped if mapped else [None] * len(reports)):
+        if isinstance(done, Failure):
+            failures.append(done)
+            continue
+        if done is None:
+            try:
+                build_graph([ex])
+            except Exception as exc:
+                failures.append(_mapping_failure(ex, exc))
+                continue
+        good.append(ex)
+        good_mapped.append(done)
+    return (build_graph(good, mapped=good_mapped) if mapped else build_graph(good)), good
 
 
 def _unique_names(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
@@ -526,9 +569,11 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
     own = executor is None
     if own:
         executor = make_executor(max(1, min(workers or default_workers(), len(files))), dask)
+    mapped: list = []  # each report's mapping to RDF, made beside its extraction (the graph stage's first step)
     try:
         result.reports, result.failures = extract_all(files, strict=strict, progress=progress,
-                                                      config=config or ReadConfig(), executor=executor, cache=store)
+                                                      config=config or ReadConfig(), executor=executor, cache=store,
+                                                      mapped=mapped)
         result.failures = missing + result.failures
     except ExecutorError as exc:
         raise BuildError(str(exc)) from None
@@ -542,10 +587,14 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
         result.warnings += ex.warnings
     if result.reports:
         mark = time.perf_counter()
-        try:
-            graph = _without_gc(build_store, result.reports)
-        except Exception:  # a report whose facts cannot be mapped must not cost the others theirs
-            graph, result.reports = _graph_of_good_reports(build_store, result.reports, result.failures)
+        graph = None
+        if not any(isinstance(done, Failure) for done in mapped):
+            try:
+                graph = _without_gc(build_store, result.reports, mapped=mapped)  # empties mapped
+            except Exception:  # a report whose facts cannot be mapped must not cost the others theirs
+                pass
+        if graph is None:
+            graph, result.reports = _graph_of_good_reports(build_store, result.reports, result.failures, mapped)
             if strict:
                 raise BuildError(str(result.failures[-1])) from None
         result.timings["graph"] = time.perf_counter() - mark

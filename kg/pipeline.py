@@ -7,7 +7,9 @@
 4. extract     ``Doc -> Extraction``           spaCy components in kg.nlp: meta, then one per registered
                                                relation (kg.relation; built-ins in kg.relations)
 5. resolve     ``Extraction -> Entities``      kg.resolve (one node per real thing within a report)
-6. map         ``Extraction -> TripleSet``     kg.rdf (one triple set per report; each relation maps its facts)
+6. map         ``Extraction -> TripleSet``     kg.rdf (one triple set per report; each relation maps its facts),
+                                               stored as sorted lines by kg.store.map_one, in the
+                                               extraction workers (kg.build.extract_and_map)
 7. merge       ``[TripleSet] -> ReportStore``  kg.store.build_store (disjoint report graphs as sorted
                                                N-Triples lines; kg.rdf.build_graph gives the rdflib union)
 8. write       ``ReportStore -> files``        kg.exporters (Turtle, TriG …), kg.views (pyvis HTML)

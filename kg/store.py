@@ -29,7 +29,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
 
 from kg.iri import DATA
 
@@ -215,12 +215,47 @@ def _in_graph(lines: Iterable[bytes], graph: Optional[str]) -> Iterable[bytes]:
     return (line[:-3] + suffix for line in lines)
 
 
-def build_store(extractions: Iterable, scratch: Optional[Path] = None) -> ReportStore:
+class MappedReport(NamedTuple):
+    """One report mapped alone (:func:`map_one`): what :func:`build_store` keeps of it before the
+    cross-report steps. Small and picklable (bytes and strings), so worker processes can make it
+    beside the extraction and send it back."""
+
+    #: the report's triples but the :data:`kg.rdf.FUNCTIONAL` ones: sorted N-Triples lines, compressed
+    blob: bytes
+    #: how many lines ``blob`` holds
+    count: int
+    #: the FUNCTIONAL triples (labels, altLabels, project status and its year), encoded the same way
+    extra: bytes
+    #: :func:`kg.rdf.report_mentions` without the report index (the first item), which build_store adds
+    mentions: tuple
+    district_iri: str
+    district_name: str
+
+
+def map_one(extraction) -> MappedReport:
+    """Step 1 of :func:`build_store` for one report: it mapped alone (:func:`kg.rdf._map_report`) and
+    stored as two sets of sorted lines, the properties the cross-report merge decides and the rest.
+    It depends on no other report: ``kg build`` runs it in the extraction workers."""
+    from kg.rdf import FUNCTIONAL, TripleSet, _map_report, report_mentions
+
+    triples, ents = _map_report(extraction)
+    mentions = tuple(m[1:] for m in report_mentions(0, ents))
+    functional = TripleSet()
+    for p in FUNCTIONAL:
+        for t in list(triples.triples((None, p, None))):
+            functional.add(t)
+            triples._discard(*t)
+    blob, count = _encode(triples)
+    return MappedReport(blob, count, _encode(functional)[0], mentions, ents.district_iri, ents.district_name)
+
+
+def build_store(extractions: Iterable, scratch: Optional[Path] = None,
+                mapped: Optional[Sequence[Optional[MappedReport]]] = None) -> ReportStore:
     """Map the reports and merge them (what :func:`kg.rdf.merge_reports` does, the same triples) one
     report at a time, so that memory holds each report's triples compressed, never a graph of them all:
 
-    1. each report is mapped alone and stored at once as two sets of sorted lines: the properties the
-       cross-report merge decides (labels, altLabels, project status and its year:
+    1. each report is mapped alone and stored at once as two sets of sorted lines (:func:`map_one`):
+       the properties the cross-report merge decides (labels, altLabels, project status and its year:
        :data:`kg.rdf.FUNCTIONAL`, about a fifth of the triples) and the rest; the nodes it resolved
        are kept for 2;
     2. the nodes several reports name differently are folded (:func:`kg.resolve.cross_report_merges`):
@@ -229,31 +264,37 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None) -> Report
        altLabels, the latest status), reading all reports' lines merged in sorted order;
     4. the reports are made disjoint (:func:`_make_disjoint`): a line several reports hold stays in
        the first one's only.
+
+    ``mapped``: step 1 done already (by the extraction workers), aligned with ``extractions``: each
+    report's :func:`map_one`, or None for a report to map here. A list given is emptied (the caller's
+    references would keep every report's first lines in memory until the end).
     """
-    from kg.rdf import FUNCTIONAL, TripleSet, _map_report, fold_report, report_mentions
+    from kg.rdf import fold_report
     from kg.resolve import cross_report_merges
 
-    exs = sorted(extractions, key=lambda ex: ex.document.name)
+    exs = list(extractions)
+    if mapped is None:
+        mapped = [None] * len(exs)
+    elif len(mapped) != len(exs):
+        raise ValueError(f"{len(mapped)} mapped reports for {len(exs)} extractions")
+    pairs = sorted(zip(exs, mapped), key=lambda pair: pair[0].document.name)
+    if isinstance(mapped, list):
+        mapped.clear()
     store = ReportStore([])
-    store.reports = exs
+    store.reports = [ex for ex, _ in pairs]
     store._extra = []
     mentions: list = []
     district_label: dict = {}
-    for i, ex in enumerate(exs):
-        triples, ents = _map_report(ex)
-        mentions += report_mentions(i, ents)
-        district_label.setdefault(ents.district_iri, ents.district_name)
-        del ents
-        functional = TripleSet()
-        for p in FUNCTIONAL:
-            for t in list(triples.triples((None, p, None))):
-                functional.add(t)
-                triples._discard(*t)
-        blob, count = _encode(triples)
-        store._blobs.append(blob)
-        store._counts.append(count)
-        store._extra.append(_encode(functional)[0])
-        del triples, functional
+    for i, (ex, report) in enumerate(pairs):
+        pairs[i] = None  # the loop holds it now: let it go once stored
+        if report is None:
+            report = map_one(ex)
+        mentions += [(i, *m) for m in report.mentions]
+        district_label.setdefault(report.district_iri, report.district_name)
+        store._blobs.append(report.blob)
+        store._counts.append(report.count)
+        store._extra.append(report.extra)
+        del report
 
     folds = cross_report_merges(mentions)
     if folds:

@@ -349,3 +349,29 @@ def test_a_build_failing_while_writing_keeps_the_whole_previous_output(tmp_path,
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".kg-cache" not in p.parts}
     assert after == before
     assert not list(out.glob(".staging-*"))
+
+
+def test_a_report_that_cannot_be_mapped_in_the_workers_fails_alone(tmp_path, monkeypatch):
+    """kg build maps each report beside its extraction (kg.build.extract_and_map): a report whose mapping
+    raises is a failure with the same message as before, the others are built; its extraction is
+    cached all the same, and a rebuild from the cache (mapped in the main process) fails it the same."""
+    import kg.store
+    from kg.build import build
+
+    real = kg.store.map_one
+    bad = sorted(SEEDS.glob("*.txt"))[1]
+
+    def map_one(ex):
+        if ex.document.name == bad.stem:
+            raise ValueError("cannot map this one")
+        return real(ex)
+
+    monkeypatch.setattr(kg.store, "map_one", map_one)
+    cache = tmp_path / "cache"
+    for attempt in range(2):
+        result = build([SEEDS], tmp_path / f"out{attempt}", views=False, progress=False, workers=1, cache=cache)
+        assert [str(f) for f in result.failures] == [f"{bad}: mapping to RDF failed: ValueError: cannot map this one"]
+        assert sorted(ex.document.name for ex in result.reports) == sorted(p.stem for p in SEEDS.glob("*.txt")
+                                                                            if p != bad)
+        assert result.cache == ("cache: 0 reused, 5 extracted" if attempt == 0 else "cache: 5 reused, 0 extracted")
+    assert result.triples and (tmp_path / "out0" / "graph.ttl").read_bytes() == (tmp_path / "out1" / "graph.ttl").read_bytes()

@@ -131,3 +131,26 @@ def test_views_from_a_store_on_disk_are_the_same_bytes(tmp_path, monkeypatch):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert not list((tmp_path / "disk").glob(".oxigraph-*"))
     assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == sorted(p.name for p in (tmp_path / "memory").iterdir())
+
+
+def test_store_of_reports_mapped_beforehand_is_the_same():
+    """build_store given the reports' map_one (as kg build's workers make it beside each extraction;
+    None for a report to map here, as a cache hit) stores the same lines, merges and counts."""
+    import pickle
+
+    from kg.store import build_store, map_one
+
+    reports = _merging_reports()
+    whole = build_store(reports)
+    mapped = [map_one(ex) for ex in reports]
+    assert pickle.loads(pickle.dumps(mapped[0])) == mapped[0]  # sent back from worker processes
+    mapped[2] = None
+    store = build_store(list(reversed(reports)), mapped=list(reversed(mapped)))
+    assert [ex.document.name for ex in store.reports] == [ex.document.name for ex in whole.reports]
+    assert list(store.ntriples()) == list(whole.ntriples())
+    assert (store.merges, store.classes, len(store)) == (whole.merges, whole.classes, len(whole))
+    given = [map_one(ex) for ex in reports]
+    build_store(reports, mapped=given)
+    assert given == []  # emptied: the caller would otherwise keep every report's lines to the end
+    with pytest.raises(ValueError):
+        build_store(reports, mapped=[None])
