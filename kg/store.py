@@ -285,12 +285,14 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     store._extra = []
     mentions: list = []
     district_label: dict = {}
+    districts: list = []  # each report's district IRI
     for i, (ex, report) in enumerate(pairs):
         pairs[i] = None  # the loop holds it now: let it go once stored
         if report is None:
             report = map_one(ex)
         mentions += [(i, *m) for m in report.mentions]
         district_label.setdefault(report.district_iri, report.district_name)
+        districts.append(report.district_iri)
         store._blobs.append(report.blob)
         store._counts.append(report.count)
         store._extra.append(report.extra)
@@ -299,9 +301,22 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     folds = cross_report_merges(mentions)
     if folds:
         into = {a: b for a, b, _ in folds}
-        store.merges = fold_report(folds, mentions, district_label, _first_labels(store, set(into) | set(into.values())).get)
-        _fold_lines(store._blobs, store._counts, into)
-        _fold_lines(store._extra, None, into)
+        # a folded node (a project or an award recipient, its IRI minted with its district) is named in
+        # its district's reports only: the others are not read (reading them all for every fold made
+        # this step grow with the square of the corpus)
+        node_district = {m[5]: m[1] for m in mentions}
+        by_district: dict = {}
+        for a, b in into.items():
+            by_district.setdefault(node_district[a], {})[a] = b
+        held: dict = {}
+        for i, d in enumerate(districts):
+            if d in by_district:
+                held.setdefault(d, []).append(i)
+        labels = _first_labels(store, set(into) | set(into.values()), sorted(i for r in held.values() for i in r))
+        store.merges = fold_report(folds, mentions, district_label, labels.get)
+        for d, moves in by_district.items():
+            _fold_lines(store._blobs, store._counts, moves, held[d])
+            _fold_lines(store._extra, None, moves, held[d])
     del mentions
     _merge_functional_lines(store, scratch)
     _make_disjoint(store, scratch)
@@ -313,15 +328,16 @@ _ALT_LABEL = b"<http://www.w3.org/2004/02/skos/core#altLabel>"
 _LATEST_WINS = (b"<https://w3id.org/gwr/ontology#projectStatus>", b"<https://w3id.org/gwr/ontology#statusYear>")
 
 
-def _first_labels(store: ReportStore, nodes: set) -> dict:
-    """node IRI → its label (the first report's, as a plain string), for the nodes given."""
+def _first_labels(store: ReportStore, nodes: set, reports: Sequence[int]) -> dict:
+    """node IRI → its label (the first report's, as a plain string), for the nodes given, named in
+    ``reports`` (indexes, ascending) only."""
     import pyoxigraph as ox
     from rdflib import URIRef
 
     wanted = {f"<{n}> ".encode("utf-8") + _LABEL for n in nodes}
     out: dict = {}
-    for blob in store._extra:
-        for line in _lines(blob):
+    for i in reports:
+        for line in _lines(store._extra[i]):
             head = line[:line.index(b" ", line.index(b" ") + 1)]
             if head in wanted:
                 quad = next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES)))
@@ -386,15 +402,13 @@ def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None
         store._extra[i] = zlib.compress(b"".join(sorted(lines)), 1)
 
 
-def _fold_lines(blobs: list, counts: Optional[list], into: dict) -> None:
-    """Replace each folded node's IRI (``into``: IRI → the IRI it folds into) by its target's in every
-    report's lines that hold it."""
-    import re
-
+def _fold_lines(blobs: list, counts: Optional[list], into: dict, reports: Sequence[int]) -> None:
+    """Replace each folded node's IRI (``into``: IRI → the IRI it folds into) by its target's in the
+    lines of ``reports`` (indexes) that hold it."""
     names = {f"<{a}>".encode("utf-8"): f"<{b}>".encode("utf-8") for a, b in into.items()}
     pattern = re.compile(b"|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
-    for i, blob in enumerate(blobs):
-        data = zlib.decompress(blob)
+    for i in reports:
+        data = zlib.decompress(blobs[i])
         if not pattern.search(data):
             continue
         lines = sorted(set(pattern.sub(lambda m: names[m.group(0)], data).splitlines(keepends=True)))
