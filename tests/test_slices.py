@@ -112,3 +112,27 @@ def test_a_build_of_too_many_districts_for_one_page_writes_an_overview(tmp_path,
     assert len(links) == 5 and all((tmp_path / "out" / link).is_file() for link in links)
     assert any("overview" in note for note in result.notes)
 
+
+
+def test_district_graphs_do_not_outlive_their_pages(seed_store, tmp_path):
+    """kg build writes with the garbage collector paused; a district's networkx graphs hold reference
+    cycles, so the pages are drawn with it on over what they make: none of them stays in memory."""
+    import gc
+
+    import networkx as nx
+
+    from kg.views.site import write_site_pages
+
+    def graphs() -> int:
+        return sum(1 for o in gc.get_objects() if isinstance(o, nx.Graph))
+
+    gc.collect()
+    before = graphs()
+    gc.disable()
+    try:
+        written = write_site_pages(seed_store, tmp_path)
+        assert len([p for p in written if p.parent.name == "views"]) == 5
+        assert graphs() == before
+        assert not gc.isenabled()  # paused again, as the caller had it
+    finally:
+        gc.enable()

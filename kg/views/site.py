@@ -17,7 +17,9 @@ page's cost does not grow with the corpus, and memory holds one district's graph
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -214,11 +216,12 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
         folder = out_dir / "views"
         views: list[DistrictView] = []
         summary = Summary(triples=len(store))
-        for piece in district_slices(store, whole):
-            g = to_networkx(piece.graph)
-            views += _district_views(piece, g, folder)
-            summary.add(summarize(piece.graph, g, piece.own))
-            del g, piece
+        with _collecting():
+            for piece in district_slices(store, whole):
+                g = to_networkx(piece.graph)
+                views += _district_views(piece, g, folder)
+                summary.add(summarize(piece.graph, g, piece.own))
+                del g, piece
         views.sort(key=lambda v: v.iri)
         _remove_stale(folder, views)
         written: list[Path] = []
@@ -232,6 +235,25 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
     index = out_dir / "index.html"
     write_text_atomic(index, render_index(summary, views, out_dir=out_dir, title=title, failures=failures))
     return written + [index]
+
+
+@contextmanager
+def _collecting():
+    """Cyclic garbage collection on for the block, over the objects made in it only. A district's
+    networkx graphs hold reference cycles (a graph and the views it caches of itself), so with the
+    collector paused, as ``kg build`` pauses it while it writes (kg.build._without_gc), every district
+    drawn would stay in memory; the objects made before (the reports, the store) are frozen, so that
+    a collection does not walk them again for each district."""
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+        gc.collect()  # the last district's
+    finally:
+        if not was_enabled:
+            gc.disable()
+        gc.unfreeze()
 
 
 def _write_graph_page(store, path: Path, views: list[DistrictView], summary: "Summary", title: str,
