@@ -176,8 +176,7 @@ class ReportStore:
     def _nquad_chunks(self) -> Iterator[bytes]:
         """Each report's lines as N-Quads in its named graph, one bytes chunk a report."""
         for i in range(len(self.reports)):
-            suffix = f" <{self.part_graph(i)}> .\n".encode("utf-8")
-            yield b"".join(line[:-3] + suffix for line in self.report_lines(i))
+            yield b"".join(_in_graph(self.report_lines(i), self.part_graph(i)))
 
     def graph(self, folder: Optional[Path] = None) -> "StoreGraph":
         """The graph for readers written against rdflib (the views): see :class:`StoreGraph`; ``folder``:
@@ -564,10 +563,14 @@ class StoreGraph:
         """The matching triples in report order (the reports by file name, as a build adds them), each
         report's sorted."""
         s, p, o = pattern
+        return self._in_order(self._store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None))
+
+    def _in_order(self, quads) -> list:
+        """The quads' triples as rdflib terms, in report order, each report's sorted."""
         cache, rank = {}, self._rank
         found = [(rank.get(q.graph_name.value, -1) if isinstance(q.graph_name, _NamedNode) else -1,
                   _to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
-                 for q in self._store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)]
+                 for q in quads]
         if len(found) > 1:
             found.sort(key=lambda f: (f[0], _sort_key(f[1:])))
         return [f[1:] for f in found]
@@ -640,13 +643,7 @@ class IndexedGraph(StoreGraph):
 
     def __init__(self, store: ReportStore, folder: Optional[Path] = None):
         super().__init__(store, folder)
-        cache: dict = {}
-        rank = self._rank
-        found = [(rank.get(q.graph_name.value, -1) if isinstance(q.graph_name, _NamedNode) else -1,
-                  _to_rdflib(q.subject, cache), _to_rdflib(q.predicate, cache), _to_rdflib(q.object, cache))
-                 for q in self._store]
-        found.sort(key=lambda f: (f[0], _sort_key(f[1:])))
-        self._all = [f[1:] for f in found]
+        self._all = self._in_order(self._store)
         self._by: dict[tuple, dict] = {}  # bound positions → their terms → the triples, in order
 
     def _index(self, positions: tuple) -> dict:
@@ -722,13 +719,12 @@ def district_slices(store: ReportStore, whole: "StoreGraph") -> Iterator[Slice]:
         own = [line for i in indexes for line in store.report_lines(i)]
         part = ReportStore([])
         part.reports = [store.reports[i] for i in indexes] + [None]
-        part._blobs = [store._blobs[i] for i in indexes] + [b""]
+        part._blobs = [store._blobs[i] for i in indexes] + [zlib.compress(b"")]  # the context: below
         part._counts = [store._counts[i] for i in indexes]
         target = ox.Store()
-        for i in range(len(part.reports) - 1):
-            suffix = f" <{part.part_graph(i)}> .\n".encode("utf-8")
-            target.bulk_load(b"".join(line[:-3] + suffix for line in store.report_lines(indexes[i])),
-                             format=ox.RdfFormat.N_QUADS)
+        for chunk in part._nquad_chunks():
+            if chunk:
+                target.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
         context = ox.NamedNode(part.part_graph(len(part.reports) - 1))
         held = {(q.subject, q.predicate, q.object) for q in target}
         # the nodes named (a statement's triples are all its report's: its IRI is minted with the report)
