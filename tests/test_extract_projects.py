@@ -375,13 +375,13 @@ def test_designations_land_money_and_paperwork_are_not_projects():
 
 
 def test_parts_listed_after_a_project_are_not_projects():
-    got = raw_names(plan="占地30亩，主要建设接待中心、游客驿站、展示中心等。主要构筑物为提升泵池、综合楼、进出水管网工程。")
+    got = raw_names(plan="占地30亩，主要建设游客中心、观景平台、停车场等。主要构筑物为调节池、办公楼、配套管道工程。")
     assert not got, set(got)
 
 
 def test_kinds_campaigns_grades_and_determiners_are_not_projects():
     got = raw_names("推动一批龙头型、科技型项目落地建设。体育设施进社区工程竣工投用。推动集中供热管网入城。",
-                    plan="推进县医院创三级医院建设。同时推进其他景区提档升级。实施部分老旧供热管网改造。")
+                    plan="推进县医院创三级医院建设。同时推进其他景区提档升级。实施部分老旧燃气管道改造。")
     assert not got, set(got)
 
 
@@ -443,7 +443,7 @@ def test_a_clause_that_confers_a_title_is_no_project_clause():
 
 def test_tour_routes_bare_voltage_substations_and_launched_platforms_are_not_projects():
     got = raw_names("“青山办”政务服务数字地图上线试运行。",
-                    plan="谋划青山冰雪研学线路。力争5月底前110千伏变电站具备开工条件。建成城东110千伏变电站。")
+                    plan="谋划青山冰雪研学线路。力争年底前35千伏变电站开工建设。建成城东110千伏变电站。")
     assert set(got) == {"城东110千伏变电站"}, set(got)
 
 

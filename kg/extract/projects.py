@@ -261,7 +261,7 @@ def _distribute_suffix(names: list[str]) -> list[str]:
     m = r.shared_suffix.search(names[-1])
     if not m or any(r.shared_suffix.search(n) for n in names[:-1]):
         return names
-    # 甲岭大道东延、乙山路北延、丙郊东路改造: items that carry their own work word keep it.
+    # 甲岭大道东延、乙山路北延、丙河路改造: items that carry their own work word keep it.
     if any(r.own_work.search(n) for n in names[:-1]):
         return names
     head = names[-1][: m.start()]
