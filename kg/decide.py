@@ -258,9 +258,11 @@ def specificity_features(name: str, prefix: str = "") -> dict[str, float]:
     (生活垃圾处理) names a kind of thing; one holding a rare or unknown word (a place or brand) names one."""
     import jieba
 
+    from kg.segment import cut
+
     dt = jieba.dt
     dt.check_initialized()
-    words = [w for w in jieba.lcut(name) if len(w) >= 2 or "\u4e00" <= w <= "\u9fff"]
+    words = [w for w in cut(name) if len(w) >= 2 or "\u4e00" <= w <= "\u9fff"]
     if not words:
         return {}
     freqs = [dt.FREQ.get(w, 0) for w in words]

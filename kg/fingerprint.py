@@ -1,5 +1,5 @@
-"""What extraction output depends on, as one hash: the extraction code, the lexicons in effect and the
-modules of every registered relation (outside plugins included).
+"""What extraction output depends on, as one hash: the extraction code, the lexicons in effect, the
+versions of the word segmenters and the modules of every registered relation (outside plugins included).
 
 :data:`kg.EXTRACTOR_VERSION` is its first 12 hex digits, so it changes by itself whenever extraction
 may change (no hand bump to forget); the extraction cache (:mod:`kg.cache`) keys entries on it.
@@ -15,7 +15,9 @@ from pathlib import Path
 # Modules whose source decides what an Extraction holds (paths relative to the kg package).
 CODE = ("model.py", "pipeline.py", "nlp.py", "structure.py", "lexicon.py", "relation.py", "normalize.py",
         "amounts.py", "geo.py", "textutil.py", "resolve.py", "iri.py", "extract", "relations", "readers",
-        "decide.py", "tagger.py")
+        "decide.py", "tagger.py", "segment.py")
+# Installed packages whose version decides the words a report is cut into (kg/segment.py).
+PACKAGES = ("jieba", "rjieba")
 # Data files that decide what an Extraction holds besides the lexicons: the decision models (kg/decide.py).
 DATA = ("models",)
 
@@ -25,6 +27,15 @@ def _module_files(module: str) -> list[Path]:
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         return []
     return [Path(spec.origin)]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
 
 
 def fingerprint() -> str:
@@ -56,5 +67,7 @@ def _fingerprint(_lexicon_dirs: tuple) -> str:
         for path in _module_files(extractor) + _module_files(rel.map.__module__):
             if root not in path.parents:  # an outside relation's own code
                 digest.update(rel.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in PACKAGES:
+        digest.update(f"{package}=={_version(package)}\0".encode())
     digest.update(b"lexicons\0" + lexicon_fingerprint().encode())
     return digest.hexdigest()

@@ -31,6 +31,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.segment import add_words, cut
 from kg.structure import (  # noqa: F401  (re-exported: extractors and tests import them from here)
     SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_PREAMBLE, SECTION_REVIEW, Sentence, mark_sections,
     year_value,
@@ -145,11 +146,11 @@ class SentenceTokenizer:
     cost a second Doc per report.)"""
 
     def __init__(self, inner):
-        self.inner = inner  # spacy.lang.zh.ChineseTokenizer with segmenter "jieba"
+        self.inner = inner  # spacy.lang.zh.ChineseTokenizer (its settings; the words are kg.segment's)
         self.vocab = inner.vocab
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w in self.inner.jieba_seg.cut(text, cut_all=False) if w]
+        words = cut(text)
         words, spaces = words_and_spaces(words, text)
         starts = sentence_starts(words)
         doc = Doc(self.vocab, words=words, spaces=spaces)
@@ -378,17 +379,10 @@ def get_nlp(relations: Optional[tuple[str, ...]] = None) -> Language:
 
 @lru_cache(maxsize=4)
 def _build_nlp(relations: tuple[str, ...], _lexicon_dirs: tuple) -> Language:
-    import logging
-
-    import jieba
     import spacy
 
-    jieba.setLogLevel(logging.WARNING)
-    for words in (*trigger_words().values(), *trigger_affixes().values()):
-        for word in words:
-            if len(word) > 1:
-                jieba.add_word(word)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    add_words(word for words in (*trigger_words().values(), *trigger_affixes().values()) for word in words)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     nlp.tokenizer = SentenceTokenizer(nlp.tokenizer)
     nlp.add_pipe("gwr_sentences")
     nlp.add_pipe("gwr_sections")

@@ -114,3 +114,15 @@ def test_no_cache_by_default_in_the_library(tmp_path, value):
     corpus = _corpus(tmp_path / "in", seeds=("aimin-2024",), size=1500)
     build([corpus], tmp_path / "out", views=False, progress=False, cache=value)
     assert not (tmp_path / "out" / CACHE_DIRNAME).exists()
+
+
+def test_segmenter_versions_are_part_of_the_fingerprint(monkeypatch):
+    from kg import fingerprint as fp
+
+    before = fp._fingerprint(())
+    fp._fingerprint.cache_clear()
+    monkeypatch.setattr(fp, "_version", lambda package: "0.0-other" if package == "rjieba" else "1")
+    try:
+        assert fp._fingerprint(()) != before
+    finally:
+        fp._fingerprint.cache_clear()
