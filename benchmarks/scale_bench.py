@@ -12,8 +12,11 @@ printed as soon as it is done, and a size that would end after ``--budget`` seco
 last size's seconds per report) is not started.
 
 Columns: wall time, reports/s, MB of (UTF-8) text/s, peak memory (``peak MB``: the largest resident
-set of the build process and all its workers together, sampled with psutil every 0.1 s;
-``main MB``: the build process's own maximum, from getrusage), triples, and seconds per stage.
+set of the build process and all its workers together, sampled with psutil every 0.1 s, which counts
+a page shared by several processes once in each; ``PSS MB``: the largest proportional set size of
+them together, sampled with it, which counts a shared page once in all: the memory the build takes
+from the machine; ``main MB``: the build process's own maximum, from getrusage), triples, and seconds
+per stage.
 
 ``--graph-only`` skips extraction: it extracts the seeds once, clones the extractions with renamed
 districts up to each size, and times the graph and writing stages alone (what runs on the client).
@@ -125,6 +128,7 @@ class _PeakSampler(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
         self.peak = 0
+        self.peak_pss = 0
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -139,12 +143,15 @@ class _PeakSampler(threading.Thread):
                 procs = [me] + me.children(recursive=True)
             except psutil.Error:
                 procs = [me]
+            pss = 0
             for proc in procs:
                 try:
                     total += proc.memory_info().rss
-                except psutil.Error:
+                    pss += proc.memory_full_info().pss
+                except (psutil.Error, AttributeError):
                     pass
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._halt.wait(0.1)
 
     def stop(self) -> int:
@@ -165,7 +172,8 @@ def run_one(corpus: Path, out: Path, workers: int, formats: str, views: bool = F
     peak = sampler.stop()
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"wall": wall, "reports": len(result.reports), "failures": len(result.failures),
-            "triples": result.triples, "timings": result.timings, "peak_mb": peak / 2**20 or main, "main_mb": main}
+            "triples": result.triples, "timings": result.timings, "peak_mb": peak / 2**20 or main,
+            "pss_mb": sampler.peak_pss / 2**20, "main_mb": main}
 
 
 def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> dict:
@@ -196,7 +204,8 @@ def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> d
     peak = sampler.stop()
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"wall": wall, "reports": size, "failures": 0, "triples": len(graph),
-            "timings": {"graph": t_graph, "write": t_write}, "peak_mb": peak / 2**20 or main, "main_mb": main}
+            "timings": {"graph": t_graph, "write": t_write}, "peak_mb": peak / 2**20 or main,
+            "pss_mb": sampler.peak_pss / 2**20, "main_mb": main}
 
 
 def extraction_ratio(rounds: int = 3) -> dict:
@@ -227,7 +236,7 @@ def extraction_ratio(rounds: int = 3) -> dict:
 
 
 # the table -------------------------------------------------------------------------------------
-HEADER = (f"{'reports':>8} {'wall s':>8} {'reports/s':>9} {'MB/s':>6} {'peak MB':>8} {'main MB':>8} "
+HEADER = (f"{'reports':>8} {'wall s':>8} {'reports/s':>9} {'MB/s':>6} {'peak MB':>8} {'PSS MB':>7} {'main MB':>8} "
           f"{'triples':>10}  stages (s)")
 
 
@@ -235,7 +244,7 @@ def row(size: int, text_bytes: int, m: dict) -> str:
     stages = " ".join(f"{k} {v:.1f}" for k, v in m["timings"].items())
     failed = f"  ({m['failures']} failed)" if m["failures"] else ""
     return (f"{size:>8,} {m['wall']:>8.1f} {m['reports'] / m['wall']:>9.2f} {text_bytes / 2**20 / m['wall']:>6.3f} "
-            f"{m['peak_mb']:>8.0f} {m['main_mb']:>8.0f} {m['triples']:>10,}  {stages}{failed}")
+            f"{m['peak_mb']:>8.0f} {m['pss_mb']:>7.0f} {m['main_mb']:>8.0f} {m['triples']:>10,}  {stages}{failed}")
 
 
 def main(argv=None) -> int:

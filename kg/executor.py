@@ -4,8 +4,8 @@ An executor maps a top-level (picklable) function over items and yields the resu
 order**, whatever order the work finishes in, so a parallel build writes the same bytes as a serial one.
 
 - :class:`SerialExecutor` — in this process, one item after the other (``--workers 1``);
-- :class:`ProcessExecutor` — a local pool of N worker processes (``--workers N``); each worker builds
-  the spaCy pipeline once and keeps it;
+- :class:`ProcessExecutor` — a local pool of N worker processes (``--workers N``); the pipeline is
+  built once, in the forkserver that forks them (:mod:`kg._prewarm`), and each keeps it;
 - :class:`DaskExecutor` — a Dask distributed cluster (``--dask tcp://host:8786``); the client sends the
   work and gathers the results; the graph is assembled and written on the client.
 
@@ -74,7 +74,8 @@ class SerialExecutor(_Base):
 
 
 def _warm_up() -> None:
-    """Worker initializer: build the spaCy pipeline and load jieba's dictionary before the first task."""
+    """Worker initializer: build the spaCy pipeline and load the segmenters' dictionaries before the
+    first task (under forkserver, done once in the server: the workers find it built)."""
     from kg.nlp import get_nlp
 
     get_nlp()("预热。")
@@ -122,15 +123,16 @@ class ProcessExecutor(_Base):
             from concurrent.futures import ProcessPoolExecutor
 
             # "forkserver" gives clean workers even when the client has threads (progress bars,
-            # Dask clients); the server imports spaCy once, and each worker builds the pipeline once
-            # (see _warm_up). As with any multiprocessing start method but fork, a script that calls
-            # build(workers=N) needs the ``if __name__ == "__main__":`` guard.
+            # Dask clients); the server builds the pipeline once (kg._prewarm) and the workers forked
+            # from it share its memory (see _warm_up for other start methods). As with any
+            # multiprocessing start method but fork, a script that calls build(workers=N) needs the
+            # ``if __name__ == "__main__":`` guard.
             method = self.start_method or ("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
                                            else "spawn")
             self._method = method
             context = multiprocessing.get_context(method)
             if method == "forkserver":
-                context.set_forkserver_preload(["kg.build", "kg.nlp"])
+                context.set_forkserver_preload(["kg.build", "kg._prewarm"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
         return self._pool
 

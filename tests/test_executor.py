@@ -28,6 +28,27 @@ def test_process_pool_yields_in_input_order_whatever_finishes_first():
     assert list(SerialExecutor().map(_slow_echo, range(3))) == [0, 10, 20]
 
 
+def _pipeline_was_built(_item: int) -> bool:
+    """Whether this worker found the pipeline built when its initializer asked for it (a cache hit),
+    rather than building it itself."""
+    from kg.nlp import _build_nlp
+
+    return _build_nlp.cache_info().hits > 0
+
+
+def test_forkserver_workers_start_with_the_pipeline_built():
+    """Under forkserver, the server builds the pipeline (kg._prewarm) and the workers forked from it
+    share it: none builds its own. A spawned worker builds its own."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver start method on this platform")
+    with ProcessExecutor(2, serial_below=0, start_method="forkserver") as pool:
+        assert list(pool.map(_pipeline_was_built, range(4))) == [True] * 4
+    with ProcessExecutor(1, serial_below=0, start_method="spawn") as pool:
+        assert list(pool.map(_pipeline_was_built, range(1))) == [False]
+
+
 def test_make_executor_picks_the_engine():
     assert isinstance(make_executor(1), SerialExecutor)
     pool = make_executor(2)
