@@ -254,3 +254,27 @@ def test_build_cli_rejects_an_unknown_format_before_reading(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "unknown exporter 'xml'" in err and "trig" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig"])
+def test_turtle_and_trig_formatted_in_a_child_process_are_the_same_bytes(seed_build, tmp_path, monkeypatch, fmt):
+    """Large graphs are formatted by pyoxigraph in a child process fed through a pipe: same bytes."""
+    import kg.exporters.rdf as rdf
+    from kg.store import build_store
+
+    store = build_store(seed_build.reports)
+    write = rdf.write_turtle if fmt == "ttl" else rdf.write_trig
+    here = write(store, tmp_path / f"here.{fmt}", seed_build.reports).read_bytes()
+    monkeypatch.setattr(rdf, "PIPED_FROM", 0)
+    piped = write(store, tmp_path / f"piped.{fmt}", seed_build.reports).read_bytes()
+    assert piped == here and len(here) > 100_000
+
+
+def test_a_failing_formatting_process_names_the_file_and_leaves_no_file(tmp_path, monkeypatch):
+    import kg.exporters.rdf as rdf
+
+    monkeypatch.setattr(rdf, "PIPED_FROM", 0)
+    target = tmp_path / "graph.ttl"
+    with pytest.raises(RuntimeError, match=r"graph\.ttl.*formatting process"):
+        rdf._write_pretty(target, iter([b"<a> <b> not-a-term .\n"]), "ttl", size=1)
+    assert not target.exists() and not list(tmp_path.iterdir())

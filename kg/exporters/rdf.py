@@ -139,22 +139,75 @@ class _WithoutPrefixes(io.RawIOBase):
         self._head = b""
 
 
-def _write_pretty(path: Path, lines, fmt: str) -> Path:
-    """Sorted N-Triples/N-Quads lines written as Turtle or TriG by pyoxigraph (streamed both ways)."""
-    import pyoxigraph as ox
+#: From this many lines on, Turtle and TriG are written by pyoxigraph in a child process
+#: (:func:`_write_pretty`); below, in this one (starting Python costs about 0.1 s).
+PIPED_FROM = 200_000
 
+
+def _write_pretty(path: Path, lines, fmt: str, size: int = 0) -> Path:
+    """Sorted N-Triples/N-Quads lines written as Turtle or TriG by pyoxigraph (streamed both ways).
+
+    With ``size`` (the number of lines) at least :data:`PIPED_FROM`, pyoxigraph runs in a child process
+    (:func:`_pretty_main`) that reads the lines from a pipe and writes the file: this process merges the
+    lines while the child formats them, two cores instead of one (pyoxigraph holds the GIL while it
+    formats). The bytes are the same either way."""
     from kg.fsutil import atomic_open
 
-    rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.TRIG
     prefixes = _prefixes()
     with atomic_open(path, "wb") as fh:
         fh.write("".join(f"@prefix {k}: <{v}> .\n" for k, v in prefixes.items()).encode("utf-8") + b"\n")
-        sink = _WithoutPrefixes(fh)
-        source = io.BufferedReader(_LinesReader(lines), buffer_size=1 << 16)
-        ox.serialize(ox.parse(source, format=ox.RdfFormat.N_QUADS), output=sink, format=rdf_format,
-                     prefixes=prefixes)
-        sink.close_stream()
+        if size < PIPED_FROM:
+            _pretty(io.BufferedReader(_LinesReader(lines), buffer_size=1 << 16), fh, fmt, prefixes)
+        else:
+            fh.flush()
+            _pretty_piped(lines, fh, fmt, prefixes, path)
     return path
+
+
+def _pretty(source, fh, fmt: str, prefixes: dict) -> None:
+    import pyoxigraph as ox
+
+    sink = _WithoutPrefixes(fh)
+    ox.serialize(ox.parse(source, format=ox.RdfFormat.N_QUADS), output=sink,
+                 format=ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.TRIG, prefixes=prefixes)
+    sink.close_stream()
+
+
+def _pretty_piped(lines, fh, fmt: str, prefixes: dict, path: Path) -> None:
+    """:func:`_pretty` in a child process writing to ``fh`` (at its current end), fed ``lines``."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # this process's kg
+    child = subprocess.Popen([sys.executable, "-c", "from kg.exporters.rdf import _pretty_main; _pretty_main()",
+                              fmt, json.dumps(prefixes)], stdin=subprocess.PIPE, stdout=fh, stderr=subprocess.PIPE,
+                             env=env)
+    try:
+        try:
+            for chunk in iter(lambda: b"".join(itertools.islice(lines, 4096)), b""):
+                child.stdin.write(chunk)
+            child.stdin.close()
+        except BrokenPipeError:  # the child stopped reading: its exit status and message say why
+            pass
+        error = child.stderr.read()
+        if child.wait() != 0:
+            message = error.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise RuntimeError(f"writing {path} failed in the formatting process (exit status "
+                               f"{child.returncode}): {message[0]}")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def _pretty_main() -> None:
+    """The child of :func:`_pretty_piped`: N-Quads lines on stdin, the body of the Turtle or TriG on
+    stdout (arguments: the format and the prefixes as JSON)."""
+    import sys
+
+    fmt, prefixes = sys.argv[1], json.loads(sys.argv[2])
+    _pretty(sys.stdin.buffer, sys.stdout.buffer, fmt, prefixes)
+    sys.stdout.buffer.flush()
 
 
 def _write_lines(path: Path, lines) -> Path:
@@ -176,7 +229,8 @@ def write_turtle(graph, path: Path, extractions: Sequence = ()) -> Path:
     from kg.store import as_store
 
     path = Path(path)
-    return _write_pretty(path, as_store(graph).ntriples(scratch=path.parent), "ttl")
+    store = as_store(graph)
+    return _write_pretty(path, store.ntriples(scratch=path.parent), "ttl", len(store))
 
 
 def _sorted_lines(data: str) -> str:
@@ -359,7 +413,7 @@ def write_trig(graph, path: Path, extractions: Sequence = ()) -> Path:
             else:
                 yield from _nt_lines(ng.graph, ng.iri)
 
-    return _write_pretty(path, lines(), "trig")
+    return _write_pretty(path, lines(), "trig", len(store))
 
 
 def write_nquads(graph, path: Path, extractions: Sequence = ()) -> Path:
