@@ -13,7 +13,7 @@ KINDS = ("report", "district", "city", "province", "person", "project", "org", "
 
 def key(*parts: object) -> str:
     """16 hex digits of SHA-256 over the parts (joined with a separator that cannot occur in text)."""
-    data = "\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")
+    data = "\x1f".join(["" if p is None else str(p) for p in parts]).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:16]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _ZH_PUNCT = "，。、；：？！“”‘’（）《》【】—…·"
@@ -132,6 +133,7 @@ _NAME_QUOTES = re.compile(r"[“”\"「」『』《》]")
 _PROJECT_SUFFIX = re.compile(r"(?:项目|工程)+$")
 
 
+@lru_cache(maxsize=8192)  # a name recurs: each mention of an entity is keyed, labelled and compared again
 def normalize_name(name: str) -> str:
     """Canonical form of an entity name: NFKC, no whitespace, no surrounding quote/bracket marks."""
     name = unicodedata.normalize("NFKC", name)

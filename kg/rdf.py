@@ -38,7 +38,7 @@ class _Namespace(Namespace):
     def term(self, name: str) -> URIRef:
         if not isinstance(name, str):
             return super().term(name)
-        key = (str(self), name)
+        key = (self, name)
         ref = _TERMS.get(key)
         if ref is None:
             ref = _TERMS[key] = super().term(name)
@@ -50,7 +50,10 @@ class _Namespace(Namespace):
     def __getattr__(self, name: str):
         if name.startswith("__"):  # as rdflib's own: no special attributes through the namespace
             raise AttributeError
-        return self.term(name)
+        # kept as an instance attribute, so the next ``GWR.year`` is found without calling this;
+        # only names the class lacks come here, so no method is shadowed
+        ref = self.__dict__[name] = self.term(name)
+        return ref
 
 
 _TERMS: dict = {}
@@ -62,9 +65,13 @@ ID = Namespace(DATA)
 
 _TYPE, _STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.Statement, RDF.subject, RDF.predicate, RDF.object
 _DERIVED, _EVIDENCE, _START, _END, _YEAR = PROV.wasDerivedFrom, GWR.evidence, GWR.charStart, GWR.charEnd, GWR.year
+_LABEL, _ALT_LABEL = RDFS.label, SKOS.altLabel
 
 PREFIXES = {"gwr": GWR, "id": ID, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "schema": SCHEMA,
             "org": ORG, "rdfs": RDFS, "rdf": RDF, "xsd": XSD}
+
+
+_EMPTY: dict = {}  # looked up in, never written
 
 
 class TripleSet:
@@ -90,17 +97,17 @@ class TripleSet:
             po = self._spo[s] = {}
         objects = po.get(p)
         if objects is None:
-            objects = po[p] = {}
-        elif o in objects:
-            return self
-        objects[o] = None
+            po[p] = {o: None}
+        else:
+            # one lookup of o, not two: a Literal's hash is computed in Python each time it is asked
+            n = len(objects)
+            objects[o] = None
+            if len(objects) == n:
+                return self
         os_ = self._pos.get(p)
         if os_ is None:
             os_ = self._pos[p] = {}
-        subjects = os_.get(o)
-        if subjects is None:
-            subjects = os_[o] = {}
-        subjects[s] = None
+        os_.setdefault(o, {})[s] = None
         self._len += 1
         return self
 
@@ -157,6 +164,10 @@ class TripleSet:
                         yield s2, p2, o
 
     def __contains__(self, pattern) -> bool:
+        s, p, o = pattern
+        if s is not None and p is not None:  # the mappers' question, answered without a generator
+            objects = self._spo.get(s, _EMPTY).get(p)
+            return objects is not None and (o is None or o in objects)
         for _ in self.triples(pattern):
             return True
         return False
@@ -166,6 +177,11 @@ class TripleSet:
 
     def __len__(self) -> int:
         return self._len
+
+    def by_subject(self):
+        """The triples grouped as they are stored: ``(subject, {predicate: {object: None}})`` pairs, to
+        read only (for writers that format each subject and predicate once)."""
+        return self._spo.items()
 
     def subject_objects(self, p):
         for s, _, o in self.triples((None, p, None)):
@@ -204,14 +220,20 @@ class ReportMapper:
         self.extraction = extraction
         self.entities = entities
         doc = extraction.document
-        self.report = URIRef(mint("report", doc.name))
-        self.district = URIRef(entities.district_iri)
+        self._nodes: dict[str, URIRef] = {}
+        self.report = self.node(mint("report", doc.name))
+        self.district = self.node(entities.district_iri)
         self.district_name = entities.district_name
         self._labels: dict[URIRef, Names] = {}
 
     # helpers for relation mappers ------------------------------------------------------------------
     def node(self, iri: str) -> URIRef:
-        return URIRef(iri)
+        """The node ``iri``: one URIRef object per IRI (a new one is checked by rdflib each time, and
+        equal but distinct terms are compared in Python wherever they meet in the indexes)."""
+        ref = self._nodes.get(iri)
+        if ref is None:
+            ref = self._nodes[iri] = URIRef(iri)
+        return ref
 
     def label(self, node: URIRef, text: str) -> None:
         """A label for a node the mapper itself mints (an amount, an observation): the first one wins."""
@@ -227,7 +249,7 @@ class ReportMapper:
         """``s p o`` and its reified statement: the report and the sentence it came from."""
         add = self.g.add
         add((s, p, o))
-        st = URIRef(mint("stmt", s, p, o, self.report))
+        st = self.node(mint("stmt", s, p, o, self.report))
         if (st, _TYPE, _STATEMENT) in self.g:
             return  # the first sentence that says it is its evidence
         add((st, _TYPE, _STATEMENT))
@@ -287,20 +309,22 @@ class ReportMapper:
 
     def finish(self) -> TripleSet:
         """Write every entity's classes and labels (the first surface form is the label)."""
+        add = self.g.add
         for node in self.entities.nodes.values():
-            ref = URIRef(node.iri)
+            ref = self.node(node.iri)
             for t in node.types:
-                self.g.add((ref, RDF.type, GWR[t]))
-            if node.names._forms:
-                self.g.add((ref, RDFS.label, zh(node.names.label(""))))
-                for alt in node.names.alt_labels(""):
-                    self.g.add((ref, SKOS.altLabel, zh(alt)))
+                add((ref, _TYPE, GWR[t]))
+            self._add_labels(ref, node.names)
         for ref, names in self._labels.items():
-            if names._forms:
-                self.g.add((ref, RDFS.label, zh(names.label(""))))
-                for alt in names.alt_labels(""):
-                    self.g.add((ref, SKOS.altLabel, zh(alt)))
+            self._add_labels(ref, names)
         return self.g
+
+    def _add_labels(self, ref: URIRef, names: Names) -> None:
+        if names._forms:
+            add = self.g.add
+            add((ref, _LABEL, zh(names.label(""))))
+            for alt in names.alt_labels(""):
+                add((ref, _ALT_LABEL, zh(alt)))
 
 
 def resolve_meta(extraction: Extraction, entities: Entities) -> None:
@@ -512,7 +536,15 @@ def report_graph(extraction: Extraction) -> Graph:
 
 
 def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+    """A Chinese literal. Made once per text while it is in :data:`_ZH`: a report's sentence is the
+    evidence of several nodes, and building a Literal costs rdflib a language tag check each time."""
+    literal = _ZH.get(text)
+    if literal is None:
+        if len(_ZH) >= _CACHED:
+            _ZH.clear()
+        # a language-tagged string is its own lexical form: rdflib's normalization would change nothing
+        literal = _ZH[text] = Literal(text, lang="zh", normalize=False)
+    return literal
 
 
 def canonical_decimal(value) -> str:
@@ -542,8 +574,15 @@ def canonical_decimal(value) -> str:
 
 
 def decimal(value: Decimal) -> Literal:
-    """An xsd:decimal literal in canonical lexical form (:func:`canonical_decimal`)."""
-    return Literal(canonical_decimal(value), datatype=XSD.decimal)
+    """An xsd:decimal literal in canonical lexical form (:func:`canonical_decimal`), made once per form
+    while it is in :data:`_DECIMALS` (rdflib parses and checks the lexical form of each new one)."""
+    text = canonical_decimal(value)
+    literal = _DECIMALS.get(text)
+    if literal is None:
+        if len(_DECIMALS) >= _CACHED:
+            _DECIMALS.clear()
+        literal = _DECIMALS[text] = Literal(text, datatype=XSD.decimal)
+    return literal
 
 
 def integer(value: int) -> Literal:
@@ -556,6 +595,11 @@ def integer(value: int) -> Literal:
 
 
 _INTEGERS: dict = {}
+#: Literals kept for reuse: Chinese texts (:func:`zh`) and decimals (:func:`decimal`), each cache
+#: emptied when it holds this many (a report has a few hundred).
+_CACHED = 10_000
+_ZH: dict = {}
+_DECIMALS: dict = {}
 
 
 GENERATOR = f"gwr-kg {__version__}"

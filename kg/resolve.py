@@ -9,6 +9,7 @@ node, 东山碳材二期 stays a project of its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from kg.normalize import normalize_name, strip_project_suffix
@@ -16,6 +17,7 @@ from kg.normalize import normalize_name, strip_project_suffix
 _LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团公司|公司|集团)$")
 
 
+@lru_cache(maxsize=8192)  # each mention of a project is keyed again when it is resolved and mapped
 def project_key(name: str) -> str:
     return strip_project_suffix(normalize_name(name))
 
@@ -122,7 +124,8 @@ class Entities:
         k = project_key(name)
         if not k:
             return None  # a name that normalizes to nothing names no entity (every entity needs a label)
-        iri = self.add("project", k, mint("project", self.district_iri, k), type_="Project", surface=k)
+        iri = self._keys.get(("project", k)) or mint("project", self.district_iri, k)  # minted once a report
+        iri = self.add("project", k, iri, type_="Project", surface=k)
         if surface is not None and is_alternative_name(k, surface):
             self.nodes[iri].names.add("", surface)
         return iri

@@ -63,26 +63,56 @@ def nt_term(term, cache: Optional[dict] = None) -> str:
 def _encode(triples: Iterable) -> tuple[bytes, int]:
     """Sorted, distinct N-Triples lines (UTF-8), compressed; and their count. Terms are written as
     :func:`nt_term` writes them (IRIs checked once each, literals escaped as rdflib's N-Triples writer)."""
+    return _compressed(_nt_lines(triples)[0])
+
+
+def _nt_lines(triples: Iterable, apart: Iterable = ()) -> tuple[list[bytes], list[bytes]]:
+    """The triples' distinct N-Triples lines (UTF-8), sorted (what :func:`_encode` stores): those whose predicate
+    is in ``apart`` in the second list, the others in the first. A :class:`kg.rdf.TripleSet` is read
+    grouped as it is stored, so each subject and predicate is written once, not once per triple."""
     from rdflib.plugins.serializers.nt import _quote_encode
     from rdflib.term import Literal, URIRef
 
-    iris: dict = {}
+    from kg.rdf import TripleSet
 
-    def term(t) -> str:
-        if type(t) is URIRef:
-            text = iris.get(t)
-            if text is None:
-                text = iris[t] = t.n3()
-            return text
-        if isinstance(t, Literal):
-            if t.language:
-                return f"{_quote_encode(t)}@{t.language}"
-            if t.datatype:
-                return f"{_quote_encode(t)}^^<{t.datatype}>"
-            return _quote_encode(t)
-        return nt_term(t)
+    # Each term's text, by the term's id: a Literal's own hash is computed in Python each time it is
+    # asked, an id's is not. The terms are held in ``held`` so that no id is reused during the call.
+    texts: dict[int, bytes] = {}
+    held: list = []
 
-    lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8") for s, p, o in triples})
+    def term(t) -> bytes:
+        text = texts.get(id(t))
+        if text is None:
+            if type(t) is URIRef:
+                text = t.n3()
+            elif isinstance(t, Literal):
+                if t.language:
+                    text = f"{_quote_encode(t)}@{t.language}"
+                elif t.datatype:
+                    text = f"{_quote_encode(t)}^^<{t.datatype}>"
+                else:
+                    text = _quote_encode(t)
+            else:
+                text = nt_term(t)
+            text = texts[id(t)] = text.encode("utf-8")
+            held.append(t)
+        return text
+
+    grouped = triples.by_subject() if isinstance(triples, TripleSet) else (((s, {p: (o,)}) for s, p, o in triples))
+    apart = frozenset(apart)
+    kept: set[bytes] = set()
+    other: set[bytes] = set()
+    for s, po in grouped:
+        s_text = term(s) + b" "
+        for p, objects in po.items():
+            prefix = s_text + term(p) + b" "
+            add = (other if p in apart else kept).add
+            for o in objects:
+                add(prefix + term(o) + b" .\n")
+    return sorted(kept), sorted(other)
+
+
+def _compressed(lines: list[bytes]) -> tuple[bytes, int]:
     return zlib.compress(b"".join(lines), 1), len(lines)
 
 
@@ -234,18 +264,23 @@ class MappedReport(NamedTuple):
 def map_one(extraction) -> MappedReport:
     """Step 1 of :func:`build_store` for one report: it mapped alone (:func:`kg.rdf._map_report`) and
     stored as two sets of sorted lines, the properties the cross-report merge decides and the rest.
-    It depends on no other report: ``kg build`` runs it in the extraction workers."""
-    from kg.rdf import FUNCTIONAL, TripleSet, _map_report, report_mentions
+    It depends on no other report: ``kg build`` runs it in the extraction workers. The cyclic garbage
+    collector is paused meanwhile, as for the graph stage (:func:`kg.build._without_gc`): the mapping
+    makes thousands of small containers that form no cycles and live until it ends, and each
+    collection they set off walks them (and in a worker whatever extraction keeps) for nothing."""
+    from kg.build import _without_gc
+
+    return _without_gc(_map_one, extraction)
+
+
+def _map_one(extraction) -> MappedReport:
+    from kg.rdf import FUNCTIONAL, _map_report, report_mentions
 
     triples, ents = _map_report(extraction)
     mentions = tuple(m[1:] for m in report_mentions(0, ents))
-    functional = TripleSet()
-    for p in FUNCTIONAL:
-        for t in list(triples.triples((None, p, None))):
-            functional.add(t)
-            triples._discard(*t)
-    blob, count = _encode(triples)
-    return MappedReport(blob, count, _encode(functional)[0], mentions, ents.district_iri, ents.district_name)
+    rest, functional = _nt_lines(triples, FUNCTIONAL)
+    blob, count = _compressed(rest)
+    return MappedReport(blob, count, _compressed(functional)[0], mentions, ents.district_iri, ents.district_name)
 
 
 def build_store(extractions: Iterable, scratch: Optional[Path] = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Mapping
 
 from kg.model import Evidence, ProjectMention
@@ -29,6 +30,7 @@ def map_fact(fact: ProjectMention, m) -> None:
     record(m, node, fact.evidence, fact.year, fact.status)
 
 
+@lru_cache(maxsize=None)  # a handful of statuses; importing the table costs more than the lookup
 def _status_zh(status) -> str:
     from kg.views.model import VALUE_LABELS  # the status names the pages show (plain data, no view import cost)
 
