@@ -216,8 +216,9 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
     ``graph``: a :class:`kg.store.ReportStore` or an rdflib graph. The pages are drawn district by district
     (:func:`kg.store.district_slices`): each from its district's reports and their context, and the index
     from the slices' summaries added up, so the cost of a page does not grow with the corpus and memory
-    holds one district's graph at a time. The whole graph is read from a pyoxigraph store, on disk in
-    ``scratch`` above :data:`kg.store.ON_DISK_ABOVE` triples. Stale pages of districts no longer built go."""
+    holds one district's graph at a time. A graph that is not one report a part (a plain graph) is
+    read whole from a pyoxigraph store, on disk in ``scratch`` above :data:`kg.store.ON_DISK_ABOVE`
+    triples. Stale pages of districts no longer built go."""
     import shutil
     import tempfile
 
@@ -226,11 +227,15 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
 
     out_dir = Path(out_dir)
     store = as_store(graph)
-    disk = None
-    if scratch is not None and len(store) > kg.store.ON_DISK_ABOVE:  # memory bounded however large the graph
-        disk = Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=scratch))
+    disk: list[Path] = []
+
+    def whole():  # only for a store of no reports (district_slices): a slice of everything
+        if scratch is not None and len(store) > kg.store.ON_DISK_ABOVE:  # memory bounded however large
+            disk.append(Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=scratch)))
+            return store.graph(disk[-1])
+        return store.graph()
+
     try:
-        whole = store.graph(disk)
         folder = out_dir / "views"
         remove_stale_temps_in(folder)  # once, not per page (district_page)
         views: list[DistrictView] = []
@@ -246,10 +251,9 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
         written: list[Path] = []
         if graph_page:
             written.append(_write_graph_page(store, out_dir / "graph.html", views, summary, title, notes))
-        del whole
     finally:
-        if disk is not None:
-            shutil.rmtree(disk, ignore_errors=True)
+        for path in disk:
+            shutil.rmtree(path, ignore_errors=True)
     written += [v.path for v in views] + write_queries(out_dir)
     index = out_dir / "index.html"
     write_text_atomic(index, render_index(summary, views, out_dir=out_dir, title=title, failures=failures))
