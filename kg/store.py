@@ -35,8 +35,9 @@ from kg.iri import DATA
 
 #: Named graphs of a store's parts that are no report's (a plain graph's triples, a slice's context).
 PART_GRAPH = "urn:gwr:part:"
-#: Above this many triples the views read the graph from a pyoxigraph store on disk (in the build's
-#: staging folder), so that its memory does not grow with the corpus.
+#: Above this many triples a graph read whole (SPARQL, the views of a plain graph) is read from a
+#: pyoxigraph store on disk (in the build's staging folder), so that its memory does not grow with the
+#: corpus. The district pages of a build read no store of the whole graph (:func:`district_slices`).
 ON_DISK_ABOVE = 1_000_000
 #: Reports merged at once; above this the reports are merged in batches into sorted run files first.
 MERGE_FAN_IN = 256
@@ -799,11 +800,12 @@ def _shared_subjects(store: ReportStore, by_district: dict) -> _SharedSubjects:
     its triples), or D holds some of its triples too (several districts hold it) — or if the context D
     takes names it (a city's province): the closure of those nodes under the objects of their triples.
 
-    Three reads of the reports' lines, memory bounded by the shared nodes (and, while the second read
-    runs, a set of the hashes of every subject: about 60 bytes each, 100 MB at 10,000 reports):
-    1. per report, the data nodes it names but holds no triple of; 2. per district, the subjects it holds,
-    those also held by an earlier district (by hash: a collision only adds a node, never drops one);
-    3. and on, the lines of those nodes, then of the data nodes their lines name, until none is new."""
+    Reads of the reports' lines, memory bounded by the shared nodes (and, while the second read runs, a
+    set of the hashes of every subject: about 60 bytes each, 100 MB at 10,000 reports): 1. per report,
+    the data nodes it names but holds no triple of; 2. per district, the subjects it holds, those also
+    held by an earlier district (by hash: a collision only adds a node, never drops one); 3. the lines of
+    those nodes, then one more read per round for the data nodes their lines name, until none is new
+    (a blank node is never looked up: only the data nodes a slice names are)."""
     wanted: set = set()  # subject IRIs (bytes)
     for i in range(len(store.reports)):
         lines = store.report_lines(i)
@@ -826,8 +828,8 @@ def _shared_subjects(store: ReportStore, by_district: dict) -> _SharedSubjects:
                 if subject in new or (multi and hash(subject) in multi):
                     lines_of.setdefault(subject, []).append(line)
         multi = set()
-        named = {m.group(1) for subject in new | set(lines_of) if subject in lines_of
-                 for line in lines_of[subject] for m in _DATA_IRI.finditer(_object(line))}
+        named = {m.group(1) for found in lines_of.values() for line in found
+                 for m in _DATA_IRI.finditer(_object(line))}
         wanted |= new
         new = {iri for iri in named if iri not in wanted and iri not in lines_of
                and not iri.startswith(_STATEMENT)}
@@ -835,6 +837,6 @@ def _shared_subjects(store: ReportStore, by_district: dict) -> _SharedSubjects:
 
 
 def _object(line: bytes) -> bytes:
-    """The object of an N-Triples line (after its subject and predicate IRIs)."""
+    """The object of an N-Triples line whose subject is an IRI (after its subject and predicate IRIs)."""
     start = line.index(b"> ", line.index(b"> ") + 2) + 2
     return line[start:]
