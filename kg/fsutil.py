@@ -57,6 +57,33 @@ def remove_stale_temps(path: Path | str) -> list[Path]:
     return removed
 
 
+def remove_stale_temps_in(folder: Path | str) -> list[Path]:
+    """Remove the temporary files of atomic writes to any file in ``folder`` whose writers were killed,
+    in one listing of the folder (:func:`remove_stale_temps` lists it for each file written, which costs
+    what the folder holds: for the thousands of pages of a large build, a cost growing with the corpus
+    per page). Returns them."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(".tmp")):
+            continue
+        parts = name[1:-len(".tmp")].rsplit(".", 2)  # .<file name>.<pid>.<random>.tmp
+        if len(parts) != 3 or not parts[0] or not parts[1].isdigit():
+            continue
+        pid = int(parts[1])
+        if pid != os.getpid() and not _alive(pid) and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -72,10 +99,12 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextmanager
 def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8", *,
-                durable: bool = True) -> Iterator[IO]:
+                durable: bool = True, sweep: bool = True) -> Iterator[IO]:
     """Open a temporary file beside ``path``; it replaces ``path`` only if the block succeeds.
 
     ``durable=False`` skips the fsync calls (for caches, where a lost entry is only rebuilt).
+    ``sweep=False`` leaves the stale temporary files of ``path`` (:func:`remove_stale_temps`) to the
+    caller: a writer of many files in one folder sweeps it once (:func:`remove_stale_temps_in`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,11 +125,12 @@ def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8
         raise
     if durable:
         _fsync_dir(path.parent)
-    remove_stale_temps(path)
+    if sweep:
+        remove_stale_temps(path)
 
 
-def write_text_atomic(path: Path | str, text: str) -> None:
-    with atomic_open(path, "w") as fh:
+def write_text_atomic(path: Path | str, text: str, *, sweep: bool = True) -> None:
+    with atomic_open(path, "w", sweep=sweep) as fh:
         fh.write(text)
 
 

@@ -35,8 +35,9 @@ from kg.iri import DATA
 
 #: Named graphs of a store's parts that are no report's (a plain graph's triples, a slice's context).
 PART_GRAPH = "urn:gwr:part:"
-#: Above this many triples the views read the graph from a pyoxigraph store on disk (in the build's
-#: staging folder), so that its memory does not grow with the corpus.
+#: Above this many triples a graph read whole (SPARQL, the views of a plain graph) is read from a
+#: pyoxigraph store on disk (in the build's staging folder), so that its memory does not grow with the
+#: corpus. The district pages of a build read no store of the whole graph (:func:`district_slices`).
 ON_DISK_ABOVE = 1_000_000
 #: Reports merged at once; above this the reports are merged in batches into sorted run files first.
 MERGE_FAN_IN = 256
@@ -757,12 +758,19 @@ class Slice:
     own: Optional[frozenset] = None
 
 
-def district_slices(store: ReportStore, whole: "StoreGraph") -> Iterator[Slice]:
+def district_slices(store: ReportStore, whole=None) -> Iterator[Slice]:
     """The graph as one :class:`Slice` per district: the triples of the district's reports and their
     context — every triple, held by another report, about a node those triples name (a shared award's
-    or indicator's label and type, the city's province) — read from ``whole`` (a :class:`StoreGraph`
-    of ``store``), so each slice costs what its district's reports hold, however large the corpus.
-    A store whose parts are not one report each (a plain graph) is one slice of everything."""
+    or indicator's label and type, the city's province), and so on for the nodes that context names —
+    so each slice costs what its district's reports hold, however large the corpus.
+
+    The context comes from the report lines (:func:`_shared_subjects`): only a node named by a district
+    that does not hold it, or held by several districts, can have triples there that another district
+    needs, and those nodes' lines are few, whatever the corpus. (It came from lookups in a pyoxigraph
+    store of the whole graph, on disk above :data:`ON_DISK_ABOVE` triples: loading 18 million triples
+    and looking up each node a district names cost 30 ms and 50 ms a report at 1,000 reports, and more
+    at 10,000.) A store whose parts are not one report each (a plain graph) is one slice of everything:
+    ``whole``, a :class:`StoreGraph` of ``store`` or a function making one (default ``store.graph()``)."""
     import pyoxigraph as ox
 
     by_district: dict[str, list[int]] = {}
@@ -770,10 +778,12 @@ def district_slices(store: ReportStore, whole: "StoreGraph") -> Iterator[Slice]:
         about = {line[line.index(_ABOUT) + len(_ABOUT):line.rindex(b">")] for line in store.report_lines(i)
                  if _ABOUT in line}
         if len(about) != 1 or store.reports[i] is None:
-            yield Slice(whole)
+            if whole is None:
+                whole = store.graph()
+            yield Slice(whole() if callable(whole) else whole)
             return
         by_district.setdefault(about.pop().decode("utf-8"), []).append(i)
-    source = whole._store
+    shared = _shared_subjects(store, by_district)
     for district in sorted(by_district):
         indexes = by_district[district]
         own = [line for i in indexes for line in store.report_lines(i)]
@@ -797,15 +807,96 @@ def district_slices(store: ReportStore, whole: "StoreGraph") -> Iterator[Slice]:
                 seen.add(iri)
                 if iri.startswith(_STATEMENT):
                     continue
-                for q in source.quads_for_pattern(ox.NamedNode(iri.decode("utf-8")), None, None, None):
-                    triple = (q.subject, q.predicate, q.object)
+                for triple in shared.triples(iri):
                     if triple not in held:
                         held.add(triple)
                         target.add(ox.Quad(*triple, context))
                         added += 1
-                        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(DATA):
-                            found.append(q.object.value.encode("utf-8"))
+                        obj = triple[2]
+                        if isinstance(obj, ox.NamedNode) and obj.value.startswith(DATA):
+                            found.append(obj.value.encode("utf-8"))
             todo = sorted(set(found) - seen)
         part._counts.append(added)
         part._oxigraph = target
         yield Slice(IndexedGraph(part), [district], frozenset(own))
+
+
+def _subject(line: bytes) -> bytes:
+    """The subject of an N-Triples line, without its brackets (a blank node's label as it is)."""
+    return line[1:line.index(b">")] if line.startswith(b"<") else line[:line.index(b" ")]
+
+
+class _SharedSubjects:
+    """The triples of the nodes whose triples a district may need from other districts' reports, by
+    subject IRI (bytes), read from a pyoxigraph store of their lines: terms as a store gives them back
+    (it writes some literals anew: "7.0"^^xsd:decimal is 7), so that they compare equal to a slice's."""
+
+    def __init__(self, lines: dict):
+        import pyoxigraph as ox
+
+        self._subjects = frozenset(lines)
+        self._store = ox.Store()
+        data = b"".join(line for found in lines.values() for line in found)
+        if data:
+            self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def __len__(self) -> int:
+        return len(self._subjects)
+
+    def triples(self, iri: bytes) -> list:
+        import pyoxigraph as ox
+
+        if iri not in self._subjects:
+            return []
+        return [(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(ox.NamedNode(iri.decode("utf-8")), None, None, None)]
+
+
+def _shared_subjects(store: ReportStore, by_district: dict) -> _SharedSubjects:
+    """The lines of every node a district can need triples of from another district's reports (what
+    :func:`district_slices` adds to a slice as context): a district D's slice holds D's reports' triples,
+    so a node's triples held outside D matter to D only if D names the node and another district holds
+    triples about it — then either D does not hold the node (it is named by a district that holds none of
+    its triples), or D holds some of its triples too (several districts hold it) — or if the context D
+    takes names it (a city's province): the closure of those nodes under the objects of their triples.
+
+    Reads of the reports' lines, memory bounded by the shared nodes (and, while the second read runs, a
+    set of the hashes of every subject: about 60 bytes each, 100 MB at 10,000 reports): 1. per report,
+    the data nodes it names but holds no triple of; 2. per district, the subjects it holds, those also
+    held by an earlier district (by hash: a collision only adds a node, never drops one); 3. the lines of
+    those nodes, then one more read per round for the data nodes their lines name, until none is new
+    (a blank node is never looked up: only the data nodes a slice names are)."""
+    wanted: set = set()  # subject IRIs (bytes)
+    for i in range(len(store.reports)):
+        lines = store.report_lines(i)
+        subjects = {_subject(line) for line in lines}
+        wanted.update(m.group(1) for line in lines for m in _DATA_IRI.finditer(line)
+                      if m.group(1) not in subjects and not m.group(1).startswith(_STATEMENT))
+    held_before: set = set()  # hashes of the subjects of the districts read so far
+    multi: set = set()  # hashes of the subjects held by several districts
+    for district in sorted(by_district):
+        subjects = {hash(_subject(line)) for i in by_district[district] for line in store.report_lines(i)}
+        multi.update(subjects & held_before)
+        held_before |= subjects
+    del held_before
+    lines_of: dict = {}
+    new = set(wanted)
+    while new or multi:
+        for i in range(len(store.reports)):
+            for line in store.report_lines(i):
+                subject = _subject(line)
+                if subject in new or (multi and hash(subject) in multi):
+                    lines_of.setdefault(subject, []).append(line)
+        multi = set()
+        named = {m.group(1) for found in lines_of.values() for line in found
+                 for m in _DATA_IRI.finditer(_object(line))}
+        wanted |= new
+        new = {iri for iri in named if iri not in wanted and iri not in lines_of
+               and not iri.startswith(_STATEMENT)}
+    return _SharedSubjects(lines_of)
+
+
+def _object(line: bytes) -> bytes:
+    """The object of an N-Triples line whose subject is an IRI (after its subject and predicate IRIs)."""
+    start = line.index(b"> ", line.index(b"> ") + 2) + 2
+    return line[start:]

@@ -288,10 +288,11 @@ def render_page(g, *, title: str = "gwr-kg", home: Optional[str] = "index.html",
 
 
 def write_nx_view(g, path: Path, *, title: str = "gwr-kg", home: Optional[str] = "index.html",
-                  facts: str = "") -> Path:
-    """Write the page of a networkx graph (UTF-8, atomically); ``facts`` is escaped HTML shown below it."""
+                  facts: str = "", sweep: bool = True) -> Path:
+    """Write the page of a networkx graph (UTF-8, atomically); ``facts`` is escaped HTML shown below it.
+    ``sweep=False``: the caller removes stale temporary files of the folder (:func:`kg.fsutil.atomic_open`)."""
     path = Path(path)
-    write_text_atomic(path, render_page(g, title=title, home=home, facts=facts))
+    write_text_atomic(path, render_page(g, title=title, home=home, facts=facts), sweep=sweep)
     return path
 
 

@@ -23,15 +23,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
-from kg.fsutil import write_text_atomic
+from kg.fsutil import remove_stale_temps_in, write_text_atomic
 from kg.views.charts import bar_chart
 from kg.views.model import all_class_styles, class_style, format_yuan, local_name, members, to_networkx
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 AWARD_LEVELS = (("国家级", ("全国", "国家", "中国")), ("省级", ("省",)), ("市级", ("市",)), ("区县级", ("区", "县")))
 ACTUAL, TARGET = ("实际（回顾年）", "#1f77b4"), ("目标（计划年）", "#ff7f0e")
+
+
+class TimelineCounts(NamedTuple):
+    """What the index shows of a district's timeline (kg.views.timeline.Timeline): its sizes only, so
+    that the views kept for the index hold a few numbers per district, not the district's timeline."""
+    reports: int
+    projects: int
+    targets: int
+    met: int
+    aggregates: int
+
+    @classmethod
+    def of(cls, timeline) -> "TimelineCounts":
+        return cls(len(timeline.reports), len(timeline.projects), len(timeline.targets),
+                   sum(1 for r in timeline.targets if r[5]), len(timeline.aggregates))
 
 
 @dataclass
@@ -41,7 +56,7 @@ class DistrictView:
     path: Path
     nodes: int
     edges: int
-    timeline: object = None  # its kg.views.timeline.Timeline
+    timeline: Optional[TimelineCounts] = None  # its timeline's counts (None: no timeline)
 
 
 def district_file_key(graph, district) -> str:
@@ -56,7 +71,9 @@ def district_file_key(graph, district) -> str:
 
 def district_page(graph, g, iri: str, folder: Path, across=None) -> DistrictView:
     """Write one district's page (``folder/<district key>.html``): the part of ``g`` (the
-    :func:`to_networkx` graph of ``graph``) its reports mention, its timeline and its fact tables."""
+    :func:`to_networkx` graph of ``graph``) its reports mention, its timeline and its fact tables.
+    Stale temporary files of ``folder`` are not swept here (:func:`write_site_pages` sweeps the
+    folder once: a sweep per page lists every page already written)."""
     from kg.views.pyvis_view import write_nx_view
     from kg.views.timeline import timeline_section
 
@@ -66,8 +83,9 @@ def district_page(graph, g, iri: str, folder: Path, across=None) -> DistrictView
     path = folder / f"{district_file_key(graph, iri)}.html"
     timeline = (across or {}).get(iri)
     write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html",
-                  facts=timeline_section(timeline) + "\n" + facts_tables(graph, sub, iri))
-    return DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges(), timeline)
+                  facts=timeline_section(timeline) + "\n" + facts_tables(graph, sub, iri), sweep=False)
+    return DistrictView(iri, label, path, sub.number_of_nodes(), sub.number_of_edges(),
+                        None if timeline is None else TimelineCounts.of(timeline))
 
 
 def _district_views(piece, g, folder: Path) -> list[DistrictView]:
@@ -198,8 +216,9 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
     ``graph``: a :class:`kg.store.ReportStore` or an rdflib graph. The pages are drawn district by district
     (:func:`kg.store.district_slices`): each from its district's reports and their context, and the index
     from the slices' summaries added up, so the cost of a page does not grow with the corpus and memory
-    holds one district's graph at a time. The whole graph is read from a pyoxigraph store, on disk in
-    ``scratch`` above :data:`kg.store.ON_DISK_ABOVE` triples. Stale pages of districts no longer built go."""
+    holds one district's graph at a time. A graph that is not one report a part (a plain graph) is
+    read whole from a pyoxigraph store, on disk in ``scratch`` above :data:`kg.store.ON_DISK_ABOVE`
+    triples. Stale pages of districts no longer built go."""
     import shutil
     import tempfile
 
@@ -208,12 +227,17 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
 
     out_dir = Path(out_dir)
     store = as_store(graph)
-    disk = None
-    if scratch is not None and len(store) > kg.store.ON_DISK_ABOVE:  # memory bounded however large the graph
-        disk = Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=scratch))
+    disk: list[Path] = []
+
+    def whole():  # only for a store of no reports (district_slices): a slice of everything
+        if scratch is not None and len(store) > kg.store.ON_DISK_ABOVE:  # memory bounded however large
+            disk.append(Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=scratch)))
+            return store.graph(disk[-1])
+        return store.graph()
+
     try:
-        whole = store.graph(disk)
         folder = out_dir / "views"
+        remove_stale_temps_in(folder)  # once, not per page (district_page)
         views: list[DistrictView] = []
         summary = Summary(triples=len(store))
         with _collecting():
@@ -227,10 +251,9 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
         written: list[Path] = []
         if graph_page:
             written.append(_write_graph_page(store, out_dir / "graph.html", views, summary, title, notes))
-        del whole
     finally:
-        if disk is not None:
-            shutil.rmtree(disk, ignore_errors=True)
+        for path in disk:
+            shutil.rmtree(path, ignore_errors=True)
     written += [v.path for v in views] + write_queries(out_dir)
     index = out_dir / "index.html"
     write_text_atomic(index, render_index(summary, views, out_dir=out_dir, title=title, failures=failures))
@@ -577,10 +600,9 @@ def render_index(summary: Summary, views: list[DistrictView], *, out_dir: Path, 
         t = v.timeline
         if t is None or not v.path.is_relative_to(out_dir):
             continue
-        met = sum(1 for r in t.targets if r[5])
         parts.append(f'<tr><td><a class="timeline" href="{e(_rel(v.path, out_dir))}#timeline">{e(v.label)} · '
-                     f"时间线 timeline</a></td><td class=n>{len(t.reports)}</td><td class=n>{len(t.projects)}</td>"
-                     f"<td class=n>{len(t.targets)}</td><td class=n>{met}</td><td class=n>{len(t.aggregates)}</td></tr>")
+                     f"时间线 timeline</a></td><td class=n>{t.reports}</td><td class=n>{t.projects}</td>"
+                     f"<td class=n>{t.targets}</td><td class=n>{t.met}</td><td class=n>{t.aggregates}</td></tr>")
     parts.append("</table>")
 
     parts.append("<h2>报告 · Reports</h2>\n<table>\n<tr><th>报告 report</th><th>区县 district</th>"
