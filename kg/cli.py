@@ -343,7 +343,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as Ctrl-C raises KeyboardInterrupt, so that the command's
+    cleanup runs: ``kg build`` stops its workers and their helper processes (Python's own handling of
+    SIGTERM exits at once and leaves them running)."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -364,6 +387,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (BuildError, QueryError, UnknownPartError, PushError, ValidateError, FileNotFoundError, ValueError) as exc:
         print(f"kg {args.command}: error: {printable(exc)}", file=sys.stderr)
         return EXIT_FAILED
+    except Terminated:
+        print(f"kg {args.command}: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print(f"kg {args.command}: interrupted", file=sys.stderr)
         return 130

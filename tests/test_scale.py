@@ -227,3 +227,71 @@ def test_a_graph_of_many_districts_gets_an_overview_page(tmp_path, monkeypatch):
     page = write_overview(tmp_path / "graph.html", rows, nodes=15, edges=10).read_text(encoding="utf-8")
     assert page.count('href="views/d') == 5 and "区4" in page
     assert page.index("区0") < page.index("区1") < page.index("区4")  # sorted by name
+
+
+def _descendants(pid: int) -> set[int]:
+    """Live descendants of ``pid``, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(entry)] = int(fields[1])
+    out, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_kg_build_terminated_leaves_no_process(tmp_path):
+    """SIGTERM during extraction with workers: `kg build` stops them and their helpers, exits 143."""
+    import signal
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(24):  # more than kg.executor.SERIAL_BELOW, so a pool starts
+        for seed in sorted(SEEDS.glob("*.txt")):
+            (corpus / f"{seed.stem}-{i:02d}.txt").write_bytes(seed.read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(tmp_path / "out"),
+                             "--workers", "2", "--no-views", "--no-cache", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 120
+    try:
+        while len(seen) < 3 and time.monotonic() < deadline and proc.poll() is None:  # server + 2 workers
+            seen |= _descendants(proc.pid)
+            time.sleep(0.05)
+        assert len(seen) >= 3, "the pool did not start"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143 and "terminated" in err
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in seen if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes left running after SIGTERM: {left}"
