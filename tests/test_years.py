@@ -46,7 +46,7 @@ def test_same_thing(a, b, kind, district):
 
 @pytest.mark.parametrize("a, b, kind", [
     ("实训基地", "实训基地二期", "project"),  # a phase is another project
-    ("物流园", "物流园铁路专用线延伸", "project"),  # a facility of it, not it
+    ("物流园", "物流园货运专线延伸", "project"),  # a facility of it, not it
     ("湿地公园", "柳溪河湿地公园", "project"),  # a longer name qualifying a generic one
     ("张庄村", "王张庄村", "org"),  # another village
     ("新区道路", "新区道路绿化", "project"),
