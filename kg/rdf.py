@@ -7,6 +7,7 @@ its report and the sentence it came from; each observation carries its own prove
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -535,16 +536,12 @@ def report_graph(extraction: Extraction) -> Graph:
     return map_report(extraction)
 
 
+@lru_cache(maxsize=10_000)
 def zh(text: str) -> Literal:
-    """A Chinese literal. Made once per text while it is in :data:`_ZH`: a report's sentence is the
-    evidence of several nodes, and building a Literal costs rdflib a language tag check each time."""
-    literal = _ZH.get(text)
-    if literal is None:
-        if len(_ZH) >= _CACHED:
-            _ZH.clear()
-        # a language-tagged string is its own lexical form: rdflib's normalization would change nothing
-        literal = _ZH[text] = Literal(text, lang="zh", normalize=False)
-    return literal
+    """A Chinese literal, one object per text while it is cached: a report's sentence is the evidence of
+    several nodes, and building a Literal costs rdflib a language tag check each time."""
+    # a language-tagged string is its own lexical form: rdflib's normalization would change nothing
+    return Literal(text, lang="zh", normalize=False)
 
 
 def canonical_decimal(value) -> str:
@@ -574,32 +571,19 @@ def canonical_decimal(value) -> str:
 
 
 def decimal(value: Decimal) -> Literal:
-    """An xsd:decimal literal in canonical lexical form (:func:`canonical_decimal`), made once per form
-    while it is in :data:`_DECIMALS` (rdflib parses and checks the lexical form of each new one)."""
-    text = canonical_decimal(value)
-    literal = _DECIMALS.get(text)
-    if literal is None:
-        if len(_DECIMALS) >= _CACHED:
-            _DECIMALS.clear()
-        literal = _DECIMALS[text] = Literal(text, datatype=XSD.decimal)
-    return literal
+    """An xsd:decimal literal in canonical lexical form (:func:`canonical_decimal`), one object per form
+    while it is cached (rdflib parses and checks the lexical form of each new one)."""
+    return _decimal_literal(canonical_decimal(value))
 
 
+@lru_cache(maxsize=10_000)
+def _decimal_literal(text: str) -> Literal:
+    return Literal(text, datatype=XSD.decimal)
+
+
+@lru_cache(maxsize=100_000)  # years, offsets, counts: a few thousand distinct values
 def integer(value: int) -> Literal:
-    literal = _INTEGERS.get(value)
-    if literal is None:
-        literal = Literal(value, datatype=XSD.integer)
-        if len(_INTEGERS) < 100_000:  # years, offsets, counts: a few thousand distinct values
-            _INTEGERS[value] = literal
-    return literal
-
-
-_INTEGERS: dict = {}
-#: Literals kept for reuse: Chinese texts (:func:`zh`) and decimals (:func:`decimal`), each cache
-#: emptied when it holds this many (a report has a few hundred).
-_CACHED = 10_000
-_ZH: dict = {}
-_DECIMALS: dict = {}
+    return Literal(value, datatype=XSD.integer)
 
 
 GENERATOR = f"gwr-kg {__version__}"
