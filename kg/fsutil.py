@@ -44,17 +44,22 @@ def temp_files(path: Path | str) -> list[Path]:
 
 def remove_stale_temps(path: Path | str) -> list[Path]:
     """Remove temporary files left beside ``path`` by writers that were killed; returns them."""
-    removed = []
+    removed: list[Path] = []
     prefix = f".{Path(path).name}."
     for tmp in temp_files(path):
-        pid = tmp.name[len(prefix):-len(".tmp")].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            try:
-                tmp.unlink()
-                removed.append(tmp)
-            except OSError:
-                pass
+        _remove_if_stale(tmp, tmp.name[len(prefix):-len(".tmp")].split(".", 1)[0], removed)
     return removed
+
+
+def _remove_if_stale(tmp: Path, pid: str, removed: list[Path]) -> None:
+    """Remove ``tmp`` (appending it to ``removed``) when its writer ``pid``, read from its name, is a
+    process other than this one that is no longer running."""
+    if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        try:
+            tmp.unlink()
+            removed.append(tmp)
+        except OSError:
+            pass
 
 
 def remove_stale_temps_in(folder: Path | str) -> list[Path]:
@@ -62,7 +67,7 @@ def remove_stale_temps_in(folder: Path | str) -> list[Path]:
     in one listing of the folder (:func:`remove_stale_temps` lists it for each file written, which costs
     what the folder holds: for the thousands of pages of a large build, a cost growing with the corpus
     per page). Returns them."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -72,15 +77,8 @@ def remove_stale_temps_in(folder: Path | str) -> list[Path]:
         if not (name.startswith(".") and name.endswith(".tmp")):
             continue
         parts = name[1:-len(".tmp")].rsplit(".", 2)  # .<file name>.<pid>.<random>.tmp
-        if len(parts) != 3 or not parts[0] or not parts[1].isdigit():
-            continue
-        pid = int(parts[1])
-        if pid != os.getpid() and not _alive(pid) and entry.is_file(follow_symlinks=False):
-            try:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-            except OSError:
-                pass
+        if len(parts) == 3 and parts[0] and entry.is_file(follow_symlinks=False):
+            _remove_if_stale(Path(entry.path), parts[1], removed)
     return removed
 
 
