@@ -128,7 +128,8 @@ _PSS_EVERY = 10
 
 
 class _PeakSampler(threading.Thread):
-    """Peak RSS of this process plus all its descendants, sampled every 0.1 s."""
+    """Peak RSS of this process plus all its descendants, sampled every 0.1 s; peak PSS of them, every
+    :data:`_PSS_EVERY` samples."""
 
     def __init__(self):
         super().__init__(daemon=True)

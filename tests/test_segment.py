@@ -65,8 +65,8 @@ def test_added_trigger_words_are_cut_whole_in_both(nlp):
 
 
 def _alphabet() -> str:
-    text = (ROOT / "seeds").glob("*.txt")
-    chars = sorted(set("".join(p.read_text(encoding="utf-8") for p in text)))
+    seeds = (ROOT / "seeds").glob("*.txt")
+    chars = sorted(set("".join(p.read_text(encoding="utf-8") for p in seeds)))
     return "".join(chars) + "0123456789.-%+#&_ABCxyz \u3000\n"
 
 
