@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, Iterable, Optional, Sequence
 
 from kg.fsutil import exchange, printable
-from kg.model import Document, Extraction
+from kg.model import Document, Extraction, PackedExtraction, Reports
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
 
 from kg.defaults import DEFAULT_INPUT, DEFAULT_OUTPUT  # noqa: E402,F401
@@ -44,7 +44,8 @@ class Failure:
 
 @dataclass
 class BuildResult:
-    reports: list[Extraction] = field(default_factory=list)
+    #: the reports built, in input order: a sequence of Extraction, kept packed (kg.model.Reports)
+    reports: Reports = field(default_factory=Reports)
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -81,17 +82,23 @@ class BuildResult:
 
     def formats(self) -> dict[str, int]:
         """How the reports were read: 'reader encoding' (e.g. 'text gb18030', 'pdf') → count."""
-        return dict(Counter(_read_as(ex.document) for ex in self.reports))
+        return dict(Counter(_read_as(head.document) for head in _heads(self.reports)))
 
     def listing(self) -> str:
         """One line per report: file, reader and encoding, facts found, warnings; then the failures."""
         lines = []
-        for ex in self.reports:
+        for ex in _heads(self.reports):
             counts = ", ".join(f"{k} {v}" for k, v in ex.counts().items())
             lines.append(f"{ex.document.path}: {_read_as(ex.document)}; {counts}"
                          + (f"; {len(ex.warnings)} warning(s)" if ex.warnings else ""))
         lines += [f"{printable(f.path)}: FAILED: {printable(f.reason)}" for f in self.failures]
         return "\n".join(lines)
+
+
+def _heads(reports) -> list:
+    """The reports' heads (kg.model.ReportHead: document without text, meta, warnings, counts) when
+    ``reports`` is a kg.model.Reports, else the extractions themselves (which answer the same)."""
+    return reports.heads if isinstance(reports, Reports) else list(reports)
 
 
 def _read_as(document: Document) -> str:
@@ -209,11 +216,13 @@ from kg.pipeline import NotAReportError  # noqa: E402  (cheap: kg.pipeline impor
 def extract_and_map(source: "Path | Document | Failure", config: ReadConfig = ReadConfig()) -> "tuple | Failure":
     """:func:`extract_one`, then the report mapped to RDF alone (:func:`kg.store.map_one`): what ``kg build``'s
     workers run, so that the graph stage's per-report part runs in parallel with extraction. Gives
-    ``(extraction, its MappedReport or mapping Failure)``, or the extraction's Failure."""
+    ``(extraction packed, its MappedReport or mapping Failure)``, or the extraction's Failure. Packed
+    (kg.model.PackedExtraction) here, in the worker: the client keeps each report as a compressed
+    pickle and its head, and never unpickles the facts it does not read."""
     outcome = extract_one(source, config)
     if isinstance(outcome, Failure):
         return outcome
-    return outcome, _map_caught(outcome)
+    return PackedExtraction.pack(outcome), _map_caught(outcome)
 
 
 def _map_caught(extraction: Extraction) -> "Any":
@@ -260,9 +269,10 @@ def _progress(items: Iterable, enabled: bool, total: int) -> Iterable:
 
 def _outcomes(paths: list[Path], config: ReadConfig, executor, cache, mapping: bool = False) -> Iterable:
     """Each report's Extraction or Failure, in input order: from the cache when it holds the report,
-    else from the executor (which works ahead on the reports still to come). ``mapping``: each
-    Extraction comes as ``(extraction, its mapping)`` instead (:func:`extract_and_map`; the mapping is
-    None for a report from the cache: the cache holds extractions only)."""
+    else from the executor (which works ahead on the reports still to come); one from the cache comes
+    packed (kg.model.PackedExtraction). ``mapping``: each comes as ``(packed extraction, its mapping)``
+    instead (:func:`extract_and_map`; the mapping is None for a report from the cache: the cache holds
+    extractions only)."""
     keys = [cache.key(p, config) for p in paths] if cache is not None else [None] * len(paths)
     cached = [cache.get(k) for k in keys] if cache is not None else [None] * len(paths)
     todo = [p for p, c in zip(paths, cached) if c is None]
@@ -294,8 +304,9 @@ def _outcomes(paths: list[Path], config: ReadConfig, executor, cache, mapping: b
 
 def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = True,
                 config: ReadConfig = ReadConfig(), executor=None, cache=None,
-                mapped: Optional[list] = None) -> tuple[list[Extraction], list[Failure]]:
-    """Every report's extraction, in input order, run by ``executor`` (kg.executor; default serial) and
+                mapped: Optional[list] = None) -> tuple[Reports, list[Failure]]:
+    """Every report's extraction (a kg.model.Reports: a sequence of Extraction kept packed), in input
+    order, run by ``executor`` (kg.executor; default serial) and
     reusing ``cache`` (a kg.cache.ExtractionCache) when given. A failing report becomes a Failure and
     the others go on (``strict``: the first failure stops the build).
 
@@ -305,7 +316,7 @@ def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = Tru
     from kg.executor import SerialExecutor
 
     executor = executor if executor is not None else SerialExecutor()
-    extractions, failures = [], []
+    extractions = Reports()
     paths, failures = _unique_names(list(paths))
     if strict and failures:
         raise BuildError(str(failures[0]))
@@ -326,19 +337,20 @@ def extract_all(paths: list[Path], *, strict: bool = False, progress: bool = Tru
     return extractions, failures
 
 
-def _graph_of_good_reports(build_graph, reports: list[Extraction], failures: list[Failure],
+def _graph_of_good_reports(build_graph, reports: Sequence, failures: list[Failure],
                            mapped: Optional[Sequence] = None):
     """Map each report alone to find those that fail; they become Failures, the others form the graph.
     ``mapped``: the reports' mappings made already (see :func:`extract_all`), aligned with ``reports``:
     a Failure there is the report's failure, a MappedReport is used as it is, None is tried here."""
-    good, good_mapped = [], []
-    for ex, done in zip(reports, mapped if mapped else [None] * len(reports)):
+    good, good_mapped = Reports(), []
+    items = reports.packed if isinstance(reports, Reports) else reports
+    for ex, done in zip(items, mapped if mapped else [None] * len(items)):
         if isinstance(done, Failure):
             failures.append(done)
             continue
         if done is None:
             try:
-                build_graph([ex])
+                build_graph([ex.unpack() if isinstance(ex, PackedExtraction) else ex])
             except Exception as exc:
                 failures.append(_mapping_failure(ex, exc))
                 continue
@@ -583,8 +595,8 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
     if store is not None:
         result.cache = store.stats()
     result.timings["extract"] = time.perf_counter() - started
-    for ex in result.reports:
-        result.warnings += ex.warnings
+    for head in _heads(result.reports):
+        result.warnings += head.warnings
     if result.reports:
         mark = time.perf_counter()
         graph = None

@@ -1,4 +1,5 @@
-"""Incremental builds: each report's :class:`~kg.model.Extraction`, cached under a key of what made it.
+"""Incremental builds: each report's :class:`~kg.model.Extraction`, cached under a key of what made it
+(stored packed, :class:`~kg.model.PackedExtraction`: compressed, with the head a build reads).
 
 The key of a report is a SHA-256 over
 
@@ -38,7 +39,7 @@ from typing import Any, Optional
 from kg.fsutil import atomic_open, hash_limited
 
 CACHE_DIRNAME = ".kg-cache"
-MAGIC = b"gwr-kg cache 2\n"  # then a 32-byte HMAC-SHA256, then the pickle
+MAGIC = b"gwr-kg cache 3\n"  # then a 32-byte HMAC-SHA256, then the pickle
 KEY_BYTES = 32
 
 
@@ -129,8 +130,9 @@ class ExtractionCache:
 
     # entries ---------------------------------------------------------------------------------
     def get(self, key: Optional[str]):
-        """The cached Extraction for ``key``, or None (a miss). Unreadable entries count as misses."""
-        from kg.model import Extraction
+        """The cached extraction for ``key`` (a :class:`~kg.model.PackedExtraction`: ``.unpack()`` gives the
+        Extraction), or None (a miss). Unreadable entries count as misses."""
+        from kg.model import PackedExtraction
 
         if key is None:
             self.misses += 1
@@ -140,8 +142,8 @@ class ExtractionCache:
             with open(entry, "rb") as fh:
                 data = fh.read()
             value = pickle.loads(self._verified(key, data))  # only entries this user's key signed
-            if not isinstance(value, Extraction):
-                raise TypeError(f"not an Extraction: {type(value).__name__}")
+            if not isinstance(value, PackedExtraction):
+                raise TypeError(f"not a PackedExtraction: {type(value).__name__}")
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -153,11 +155,16 @@ class ExtractionCache:
         return value
 
     def put(self, key: Optional[str], extraction) -> None:
-        """Store an extraction; written atomically (temporary file + rename), so readers never see
+        """Store an extraction (an Extraction, or a PackedExtraction as ``kg build``'s workers make it);
+        written atomically (temporary file + rename), so readers never see
         half an entry. Cache writes that fail (read-only disk) are silently skipped."""
         if key is None or self._content.pop(key, None) != extraction.document.raw_sha256:
             return  # the file changed between hashing and reading: do not file it under the old key
+        from kg.model import PackedExtraction
+
         entry = self._entry(key)
+        if not isinstance(extraction, PackedExtraction):
+            extraction = PackedExtraction.pack(extraction)
         payload = pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             with atomic_open(entry, "wb", durable=False) as fh:

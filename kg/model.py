@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
 
@@ -119,3 +120,98 @@ class Extraction:
 
     def counts(self) -> dict[str, int]:
         return {name: len(facts) for name, facts in self.facts.items()}
+
+
+@dataclass(frozen=True)
+class ReportHead:
+    """What a build reads of a report once the report is mapped to RDF: its document without the text,
+    its meta facts, its warnings and how many facts each relation found. The graph stage, the writers
+    and the build's summary need no more, and it is about a hundredth of the Extraction."""
+
+    document: Document  # text ""
+    meta: Meta
+    warnings: tuple[str, ...]
+    fact_counts: tuple[tuple[str, int], ...]
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.fact_counts)
+
+
+@dataclass(frozen=True)
+class PackedExtraction:
+    """An Extraction kept compressed (its pickle, zlib level 1: about a seventh of the objects' memory)
+    beside its :class:`ReportHead`. What ``kg build`` keeps of each report between extraction and the
+    end, so that a corpus of 10,000 reports is held in the client as bytes, not as millions of objects;
+    a worker packs its extraction, so the client never unpickles the facts it does not read."""
+
+    head: ReportHead
+    blob: bytes
+
+    @classmethod
+    def pack(cls, extraction: "Extraction") -> "PackedExtraction":
+        import pickle
+        import zlib
+        from dataclasses import replace
+
+        doc = extraction.document
+        head = ReportHead(replace(doc, text=""), extraction.meta, tuple(extraction.warnings),
+                          tuple(extraction.counts().items()))
+        return cls(head, zlib.compress(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+    def unpack(self) -> "Extraction":
+        import pickle
+        import zlib
+
+        return pickle.loads(zlib.decompress(self.blob))
+
+    @property
+    def document(self) -> Document:
+        """The document without its text (``unpack().document`` has it)."""
+        return self.head.document
+
+    @property
+    def meta(self) -> Meta:
+        return self.head.meta
+
+
+class Reports(Sequence):
+    """The extractions of a build, in input order, each kept packed (:class:`PackedExtraction`): a
+    sequence of Extraction, each unpacked when read (a new object each time: change one and keep it,
+    not the sequence's item). :attr:`heads` gives the reports' :class:`ReportHead` without unpacking."""
+
+    def __init__(self, items: Iterable = ()):
+        self._items: list[PackedExtraction] = []
+        for item in items:
+            self.append(item)
+
+    def append(self, item: "Extraction | PackedExtraction") -> None:
+        self._items.append(item if isinstance(item, PackedExtraction) else PackedExtraction.pack(item))
+
+    @property
+    def packed(self) -> list[PackedExtraction]:
+        return list(self._items)
+
+    @property
+    def heads(self) -> list[ReportHead]:
+        return [item.head for item in self._items]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [item.unpack() for item in self._items[index]]
+        return self._items[index].unpack()
+
+    def __iter__(self) -> Iterator["Extraction"]:
+        return (item.unpack() for item in self._items)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Reports):
+            return self._items == other._items
+        return isinstance(other, (list, tuple)) and list(self) == list(other)
+
+    __hash__ = None  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"Reports({len(self._items)} extractions)"

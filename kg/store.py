@@ -303,11 +303,16 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     ``mapped``: step 1 done already (by the extraction workers), aligned with ``extractions``: each
     report's :func:`map_one`, or None for a report to map here. A list given is emptied (the caller's
     references would keep every report's first lines in memory until the end).
+
+    ``extractions`` may be packed (a kg.model.Reports, or PackedExtraction items, as ``kg build`` keeps
+    them): a packed report is unpacked only to be mapped here, and the store's ``reports`` are then its
+    heads (kg.model.ReportHead: the document without its text, the meta facts), all the writers read.
     """
+    from kg.model import PackedExtraction, Reports
     from kg.rdf import fold_report
     from kg.resolve import cross_report_merges
 
-    exs = list(extractions)
+    exs = extractions.packed if isinstance(extractions, Reports) else list(extractions)
     if mapped is None:
         mapped = [None] * len(exs)
     elif len(mapped) != len(exs):
@@ -316,7 +321,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     if isinstance(mapped, list):
         mapped.clear()
     store = ReportStore([])
-    store.reports = [ex for ex, _ in pairs]
+    store.reports = [ex.head if isinstance(ex, PackedExtraction) else ex for ex, _ in pairs]
     store._extra = []
     mentions: list = []
     district_label: dict = {}
@@ -324,7 +329,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     for i, (ex, report) in enumerate(pairs):
         pairs[i] = None  # the loop holds it now: let it go once stored
         if report is None:
-            report = map_one(ex)
+            report = map_one(ex.unpack() if isinstance(ex, PackedExtraction) else ex)
         mentions += [(i, *m) for m in report.mentions]
         district_label.setdefault(report.district_iri, report.district_name)
         districts.append(report.district_iri)
@@ -464,9 +469,11 @@ def _make_disjoint(store: ReportStore, scratch: Optional[Path]) -> None:
     classes counted on the way (rdf:type lines with a gwr: class).
 
     The lines several reports hold are found by their hashes: every line's hash goes into one array
-    (8 bytes a line), the hashes seen more than once are the candidates, and only the candidate lines
-    are compared as bytes. Most lines name a node minted with their report's district and occur once,
-    so this costs a hash a line, where a merge of all the reports' lines compared each in Python."""
+    (8 bytes a line), sorted in place; the hashes seen more than once are the candidates, and only the
+    candidate lines are compared as bytes. Most lines name a node minted with their report's district
+    and occur once, so this costs a hash a line, where a merge of all the reports' lines compared each
+    in Python. The array is the step's only cost that grows with the corpus (a line's hash is made
+    again in the second pass rather than kept: a second array would double the step's peak memory)."""
     import numpy
 
     count = len(store._blobs)
@@ -474,15 +481,24 @@ def _make_disjoint(store: ReportStore, scratch: Optional[Path]) -> None:
     def joined(i: int) -> list[bytes]:  # unsorted: sorted once, at the end
         return _lines(store._blobs[i]) + _lines(store._extra[i])
 
-    hashes = [numpy.fromiter(map(_line_hash, joined(i)), dtype=numpy.int64) for i in range(count)]
-    values, counts = numpy.unique(numpy.concatenate(hashes) if hashes else numpy.empty(0, numpy.int64),
-                                  return_counts=True)
-    shared = values[counts > 1]
+    def hashed(lines: list[bytes]):
+        return numpy.fromiter(map(_line_hash, lines), dtype=numpy.int64, count=len(lines))
+
+    total = sum(store._counts) + sum(zlib.decompress(blob).count(b"\n") for blob in store._extra)
+    every = numpy.empty(total, dtype=numpy.int64)
+    at = 0
+    for i in range(count):
+        lines = joined(i)
+        every[at:at + len(lines)] = hashed(lines)
+        at += len(lines)
+    every.sort()
+    shared = numpy.unique(every[1:][every[1:] == every[:-1]])
+    del every
     first: dict[bytes, int] = {}  # a candidate line → the first report holding it
     classes: Counter = Counter()
     for i in range(count):
         lines = joined(i)
-        candidates = numpy.flatnonzero(numpy.isin(hashes[i], shared)) if shared.size else ()
+        candidates = numpy.flatnonzero(numpy.isin(hashed(lines), shared)) if shared.size else ()
         if len(candidates):
             held = set()
             for k in candidates:
@@ -491,7 +507,6 @@ def _make_disjoint(store: ReportStore, scratch: Optional[Path]) -> None:
                     held.add(k)
             if held:
                 lines = [line for k, line in enumerate(lines) if k not in held]
-        hashes[i] = None
         lines.sort()
         data = b"".join(lines)
         classes.update(m.decode("utf-8") for m in _TYPE_GWR.findall(data))

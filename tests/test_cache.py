@@ -77,6 +77,31 @@ def test_corrupt_entries_are_ignored_and_rebuilt(tmp_path):
     assert (executor.tasks, cache.hits, cache.corrupt) == (0, 2, 0)
 
 
+def test_entries_hold_the_extraction_packed_and_give_back_every_fact(tmp_path):
+    import hashlib
+    import hmac
+    import pickle
+
+    from kg.cache import MAGIC
+    from kg.model import PackedExtraction
+
+    corpus, cache_dir = _corpus(tmp_path / "in", seeds=("aimin-2024", "shilong-2024")), tmp_path / "cache"
+    fresh, _, _ = _build(corpus, tmp_path / "out1", cache_dir)
+    cached, executor, cache = _build(corpus, tmp_path / "out2", cache_dir)
+    assert (executor.tasks, cache.hits) == (0, 2)
+    assert list(cached.reports) == list(fresh.reports) and cached.listing() == fresh.listing()
+    entries = ExtractionCache(cache_dir).entries()
+    head = len(MAGIC) + hashlib.sha256().digest_size
+    assert all(isinstance(pickle.loads(e.read_bytes()[head:]), PackedExtraction) for e in entries)
+    # an entry of the format before (a bare Extraction), signed with this user's key, is rebuilt
+    key = entries[0].stem
+    payload = pickle.dumps(fresh.reports[0])
+    signature = hmac.new(cache._secret, key.encode("ascii") + b"\0" + payload, hashlib.sha256).digest()
+    entries[0].write_bytes(b"gwr-kg cache 2\n" + signature + payload)
+    _, executor, cache = _build(corpus, tmp_path / "out3", cache_dir)
+    assert (executor.tasks, cache.corrupt, cache.hits) == (1, 1, 1)
+
+
 def test_extractor_version_is_part_of_the_key(tmp_path, monkeypatch):
     corpus, cache_dir = _corpus(tmp_path / "in", seeds=("aimin-2024",), size=2000), tmp_path / "cache"
     _build(corpus, tmp_path / "out1", cache_dir)
