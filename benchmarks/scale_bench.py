@@ -190,7 +190,8 @@ def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> d
     """Graph and writing stages alone, on ``size`` cloned seed extractions."""
     import dataclasses
 
-    from kg.build import _without_gc, extract_file, write_outputs
+    from kg.build import extract_file, write_outputs
+    from kg.collector import paused
     from kg.store import build_store
 
     seeds = [extract_file(p) for p in sorted(SEEDS.glob("*.txt"))]
@@ -205,10 +206,10 @@ def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> d
     sampler = _PeakSampler()
     sampler.start()
     started = time.perf_counter()
-    graph = _without_gc(build_store, extractions)  # as kg.build.build runs these stages
+    graph = paused(build_store, extractions)  # as kg.build.build runs these stages
     t_graph = time.perf_counter() - started
     mark = time.perf_counter()
-    _without_gc(write_outputs, graph, extractions, out, formats=formats.split(","), views=views)
+    paused(write_outputs, graph, extractions, out, formats=formats.split(","), views=views)
     t_write = time.perf_counter() - mark
     wall = time.perf_counter() - started
     peak = sampler.stop()

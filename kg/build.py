@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import gc
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 from functools import partial
 from typing import Any, Iterable, Optional, Sequence
 
+from kg.collector import paused
 from kg.fsutil import exchange, printable
 from kg.model import Document, Extraction, PackedExtraction, Reports
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
@@ -533,19 +533,6 @@ def sweep_leftovers(out: Path, warnings: Optional[list[str]] = None) -> list[Pat
     return swept
 
 
-def _without_gc(func, *args, **kwargs):
-    """``func(*args, **kwargs)`` with cyclic garbage collection paused. Building and writing the graph
-    makes millions of small, long-lived objects (rdflib terms, index entries) and every full collection
-    walks all of them, which made these stages grow faster than the corpus (README: Scale and benchmarks)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return func(*args, **kwargs)
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTPUT, *,
           formats: Sequence[str] = ("ttl",), views: bool = True, strict: bool = False,
           progress: bool = True, config: Optional[ReadConfig] = None, workers: Optional[int] = 1,
@@ -602,7 +589,7 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
         graph = None
         if not any(isinstance(done, Failure) for done in mapped):
             try:
-                graph = _without_gc(build_store, result.reports, mapped=mapped)  # empties mapped
+                graph = paused(build_store, result.reports, mapped=mapped)  # empties mapped
             except Exception:  # a report whose facts cannot be mapped must not cost the others theirs
                 pass
         if graph is None:
@@ -613,7 +600,7 @@ def build(paths: Sequence[Path] = (DEFAULT_INPUT,), out_dir: Path = DEFAULT_OUTP
     if result.reports:
         mark = time.perf_counter()
         try:
-            result.outputs = _without_gc(write_outputs, graph, result.reports, Path(out_dir), formats=formats,
+            result.outputs = paused(write_outputs, graph, result.reports, Path(out_dir), formats=formats,
                                          views=views, warnings=result.warnings, failures=result.failures,
                                          notes=result.notes)
         except OSError as exc:  # staged beside it and swapped in at once: the previous output is as it was

@@ -266,12 +266,12 @@ def map_one(extraction) -> MappedReport:
     """Step 1 of :func:`build_store` for one report: it mapped alone (:func:`kg.rdf._map_report`) and
     stored as two sets of sorted lines, the properties the cross-report merge decides and the rest.
     It depends on no other report: ``kg build`` runs it in the extraction workers. The cyclic garbage
-    collector is paused meanwhile, as for the graph stage (:func:`kg.build._without_gc`): the mapping
+    collector is paused meanwhile, as for the graph stage (:func:`kg.collector.paused`): the mapping
     makes thousands of small containers that form no cycles and live until it ends, and each
     collection they set off walks them (and in a worker whatever extraction keeps) for nothing."""
-    from kg.build import _without_gc
+    from kg.collector import paused
 
-    return _without_gc(_map_one, extraction)
+    return paused(_map_one, extraction)
 
 
 def _map_one(extraction) -> MappedReport:

@@ -264,7 +264,7 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
 def _collecting():
     """Cyclic garbage collection on for the block, over the objects made in it only. A district's
     networkx graphs hold reference cycles (a graph and the views it caches of itself), so with the
-    collector paused, as ``kg build`` pauses it while it writes (kg.build._without_gc), every district
+    collector paused, as ``kg build`` pauses it while it writes (kg.collector.paused), every district
     drawn would stay in memory; the objects made before (the reports, the store) are frozen, so that
     a collection does not walk them again for each district."""
     was_enabled = gc.isenabled()
