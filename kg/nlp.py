@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Optional
 
 import numpy
@@ -185,22 +185,19 @@ def gwr_sentences(doc: Doc) -> Doc:
 def gwr_sections(doc: Doc) -> Doc:
     """Mark each sentence with the report part it belongs to and find the review and plan years."""
     text, words, spaces, starts = _tokens(doc)
-    spans = []  # (first token, end token, start char, end char) of each sentence, as doc.sents gives them
-    char = 0
-    first = first_char = 0
-    last_end = 0
-    for i, word in enumerate(words):
-        if starts[i] and i > 0:
-            spans.append((first, i, first_char, last_end))
-            first, first_char = i, char
-        last_end = char + len(word)
-        char = last_end + (1 if spaces[i] else 0)
-    if words:
-        spans.append((first, len(words), first_char, last_end))
-    structure = mark_sections((text[a:b], a) for _, _, a, b in spans)
+    # (start char, end char) of each sentence, as doc.sents gives them: from the first token's start to
+    # the last token's end (its trailing space left out). offsets[i] is where token i starts.
+    offsets = [0, *accumulate(len(w) + s for w, s in zip(words, spaces))] if any(spaces) \
+        else [0, *accumulate(map(len, words))]
+    firsts = list(compress(range(len(words)), starts))
+    if firsts[:1] == [0]:  # (the first token always starts a sentence)
+        firsts.pop(0)
+    ends = [*firsts, len(words)]
+    spans = [(offsets[i], offsets[j] - spaces[j - 1]) for i, j in zip([0, *firsts], ends)] if words else []
+    structure = mark_sections((text[a:b], a) for a, b in spans)
     by_start = {s.start: s for s in structure.sentences}
     user_data = doc.user_data
-    for i0, i1, a, b in spans:
+    for a, b in spans:
         sent_text = text[a:b]
         marked = by_start.get(a + (len(sent_text) - len(sent_text.lstrip())))
         if marked is not None:
