@@ -218,6 +218,20 @@ def _first_items(items, out: dict[str, None]) -> bool:
     return True
 
 
+def _anchored_at_start(items) -> bool:
+    """True when the parsed sequence ``items`` opens with ``^`` (or ``\\A``), perhaps inside non-capturing
+    groups: the compiled pattern then opens with the anchor, and sre tries no other position."""
+    from re import _constants as c
+
+    for op, av in items:
+        if op is c.AT:
+            return av in (c.AT_BEGINNING, c.AT_BEGINNING_STRING)
+        if op is c.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
+            return _anchored_at_start(av[3])
+        return False
+    return False
+
+
 def first_char_guard(pattern: re.Pattern) -> re.Pattern:
     """``pattern`` with a lookahead on the characters its matches can start with, when sre would otherwise
     try it at every position (no literal or class prefix); else ``pattern`` itself. Same matches, groups
@@ -230,6 +244,8 @@ def first_char_guard(pattern: re.Pattern) -> re.Pattern:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
         if parsed.getwidth()[0] == 0:
             return pattern  # can match empty: it has to be tried everywhere
+        if _anchored_at_start(parsed.data):
+            return pattern  # sre tries it at the start only (a lookahead in front would hide the ^)
         prefix, _skip, _all = _compiler._get_literal_prefix(parsed, pattern.flags)
         if prefix or _compiler._get_charset_prefix(parsed, pattern.flags):
             return pattern  # sre scans for it already
