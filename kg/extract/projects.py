@@ -215,6 +215,7 @@ def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None)
     key = _merge_key(name)
     long_key = len(key) >= 4
     n = len(key)
+    first, last = key[:1], key[-1:]
     phases = None
     for other in known:
         okey = keys.get(other)
@@ -222,7 +223,8 @@ def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None)
             okey = keys[other] = _merge_key(other)
         if okey == key:
             return other
-        if not long_key or len(okey) < 4:
+        # (a key that ends the other or the other's extends it shares its last or its first character)
+        if not long_key or len(okey) < 4 or (okey[-1] != last and okey[0] != first):
             continue
         # 青禾储能电站 = 青禾储能, 远帆电池材料生产 = 远帆电池材料: a long name and the same name with a
         # short word after it (a longer tail names another facility: 某园区配套道路).
