@@ -379,8 +379,11 @@ class ProjectExtractor:
                 continue  # X项目荣获…奖: an award of the project, read by the award extractor
             if r.components.match(clause):
                 continue  # 主要建设A、B: the parts of the project described, not projects of their own
+            found = candidates(clause)
+            if not found:
+                continue
             status = _status(clause, sentence)
-            for cand in candidates(clause):
+            for cand in found:
                 explicit = cand.explicit
                 shared = _distribute_tail(cand.names) if cand.shape == "explicit" else cand.names
                 if shared is not cand.names:
