@@ -303,6 +303,22 @@ def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
     return found
 
 
+_JOINED: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def joined(*parts: str) -> re.Pattern:
+    """``re.compile("".join(parts))``, compiled once per distinct ``parts``: for a pattern a function builds
+    on each call from long fragments (a rules object's alternations, a caller's facility words). Looking
+    the parts up hashes strings that already know their hash; ``re``'s own cache would hash the whole
+    joined text, thousands of characters, on every call."""
+    found = _JOINED.get(parts)
+    if found is None:
+        if len(_JOINED) >= 1024:
+            _JOINED.clear()
+        found = _JOINED[parts] = re.compile("".join(parts))
+    return found
+
+
 def names() -> list[str]:
     """Every lexicon the package ships or a user folder adds."""
     found = {p.name[:-5] for p in resources.files(PACKAGE).iterdir() if p.name.endswith(".toml")}

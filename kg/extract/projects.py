@@ -34,7 +34,7 @@ from kg.extract.base import Context, clauses, evidence, memo_clear, per_report
 from kg.extract.names import (TRAILING_DENG, clean_name, generic_only, is_generic_facility, project_name,
                             unspecific_work)
 from kg.extract.names import rules as name_rules
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled, joined, load
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
 from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
@@ -578,7 +578,7 @@ def _categorised(clause: str) -> list[Candidate]:
     """``A、B等N条道路`` (or ``A、B两个公园``, a count in place of 等) in a clause with a construction verb."""
     r = rules()
     found: list[Candidate] = []
-    for m in re.finditer(rf"等|(?<=[\u4e00-\u9fff])(?={NUM}{r.category_count})", clause):
+    for m in joined(r"等|(?<=[\u4e00-\u9fff])(?=", NUM, r.category_count, ")").finditer(clause):
         counted = m.group(0) != "等"
         if counted and ("、" not in clause[: m.start()] or "等" in clause[: m.start()]):
             continue
@@ -886,6 +886,6 @@ def _counted_kind(name: str, clause: str) -> bool:
     pos = clause.find(name)
     if pos < 0:
         return False
-    after = re.match(f"{count}{r.count_after}?$", clause[pos + len(name):])
-    before = re.search(count + r"[^，。；]{0,16}$", clause[:pos])
+    after = joined(count, r.count_after, "?$").match(clause[pos + len(name):])
+    before = joined(count, r"[^，。；]{0,16}$").search(clause[:pos])
     return bool(after) or (bool(before) and _generic(name))
