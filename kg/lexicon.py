@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, TypeVar
 
 LEXICON_ENV = "GWR_KG_LEXICON"
 PACKAGE = "kg.lexicons"
@@ -442,6 +442,27 @@ def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
         _FAST[fast] = found
     _LAST[build] = (token, lexicon_names, found)
     return found
+
+
+T = TypeVar("T")
+
+
+def compiled_rules(build: Callable[[], T], *lexicon_names: str) -> Callable[[], T]:
+    """A module's ``rules()``: what :func:`compiled` gives for ``build`` and ``lexicon_names``, with the
+    test that the lexicon folders variable is the same value object as on the last call made right here
+    (extractors ask for their rules in every clause and candidate, thousands of times a report)."""
+    last: list = [object(), None]  # (variable value object, rules) of the last call
+
+    def rules() -> T:
+        token = _env_token()
+        if token is last[0]:
+            return last[1]
+        found = compiled(build, *lexicon_names)
+        last[0], last[1] = token, found
+        return found
+
+    rules.__doc__ = f"The rules of {build.__module__}, compiled from the lexicons in effect (see compiled_rules)."
+    return rules
 
 
 _JOINED: dict[tuple[str, ...], re.Pattern] = {}

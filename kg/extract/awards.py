@@ -17,7 +17,7 @@ from typing import ClassVar, Optional
 
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, split_list
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, load
 from kg.model import AwardMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
 
@@ -111,9 +111,7 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    """The award rules compiled from the lexicon in effect (cached per lexicon file)."""
-    return compiled(_rules, "awards")
+rules = compiled_rules(_rules, "awards")  # the award rules compiled from the lexicon in effect
 
 
 def recipient_type(name: str, award: str) -> str:

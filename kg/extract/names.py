@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.base import per_report
-from kg.lexicon import compiled, joined, load
+from kg.lexicon import compiled_rules, joined, load
 from kg.normalize import normalize_name, strip_project_suffix
 
 CN = r"[\u4e00-\u9fff]"
@@ -78,8 +78,7 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    return compiled(_rules, "names")
+rules = compiled_rules(_rules, "names")
 
 
 @per_report

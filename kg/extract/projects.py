@@ -34,7 +34,7 @@ from kg.extract.base import Context, clauses, evidence, memo_clear, per_report
 from kg.extract.names import (TRAILING_DENG, clean_name, generic_only, is_generic_facility, project_name,
                             unspecific_work)
 from kg.extract.names import rules as name_rules
-from kg.lexicon import compiled, joined, load
+from kg.lexicon import compiled_rules, joined, load
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
 from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
@@ -188,8 +188,7 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    return compiled(_rules, "projects")
+rules = compiled_rules(_rules, "projects")
 
 
 _HEADING = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.][^。；]*$")
