@@ -833,7 +833,7 @@ def _before_verb(text: str) -> Optional[str]:
     for i, v in enumerate(verbs):
         # 南湖规划二路建成通车: a "verb" followed by the rest of a facility name is inside the name.
         nxt = verbs[i + 1].start() if i + 1 < len(verbs) else len(text)
-        if nxt > v.end() and r.facility_end.search(text[v.end(): nxt]) and len(text[v.end(): nxt]) <= 3:
+        if v.end() < nxt <= v.end() + 3 and r.facility_end.search(text[v.end(): nxt]):
             continue
         pre = _cut_tail(_cut_count(text[: v.start()]))
         if pre and _specific_facility(pre):
