@@ -180,6 +180,7 @@ def _triggers(lexicon: str, _dirs: tuple) -> tuple[str, ...]:
 
 
 def _trigger_words(relation: str) -> tuple[str, ...]:
+    """The relation's trigger words of two or more characters: those :func:`context_features` looks for."""
     from kg.lexicon import user_dirs
     from kg.relation import relation as lookup
 
@@ -187,7 +188,12 @@ def _trigger_words(relation: str) -> tuple[str, ...]:
         lexicon = lookup(relation).lexicon
     except Exception:
         return ()
-    return _triggers(lexicon, user_dirs()) if lexicon else ()
+    return _long_triggers(lexicon, user_dirs()) if lexicon else ()
+
+
+@lru_cache(maxsize=8)
+def _long_triggers(lexicon: str, dirs: tuple) -> tuple[str, ...]:
+    return tuple(word for word in _triggers(lexicon, dirs) if len(word) >= 2)
 
 
 _QUOTES = re.compile(r"[“”\"'‘’《》「」]")
@@ -301,7 +307,7 @@ def context_features(relation: str, name: str, evidence: Any, sections: Mapping[
         f["name_not_in_sentence"] = 1.0
         clause = sentence
     for word in _trigger_words(relation):
-        if len(word) >= 2 and word in clause:
+        if word in clause:
             f[f"trigger:{word}"] = 1.0
     items = clause.count("、")
     f["list:none" if items == 0 else "list:short" if items <= 2 else "list:long"] = 1.0

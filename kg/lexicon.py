@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Optional, TypeVar
 
 LEXICON_ENV = "GWR_KG_LEXICON"
 PACKAGE = "kg.lexicons"
@@ -218,6 +218,20 @@ def _first_items(items, out: dict[str, None]) -> bool:
     return True
 
 
+def _anchored_at_start(items) -> bool:
+    """True when the parsed sequence ``items`` opens with ``^`` (or ``\\A``), perhaps inside non-capturing
+    groups: the compiled pattern then opens with the anchor, and sre tries no other position."""
+    from re import _constants as c
+
+    for op, av in items:
+        if op is c.AT:
+            return av in (c.AT_BEGINNING, c.AT_BEGINNING_STRING)
+        if op is c.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
+            return _anchored_at_start(av[3])
+        return False
+    return False
+
+
 def first_char_guard(pattern: re.Pattern) -> re.Pattern:
     """``pattern`` with a lookahead on the characters its matches can start with, when sre would otherwise
     try it at every position (no literal or class prefix); else ``pattern`` itself. Same matches, groups
@@ -230,6 +244,8 @@ def first_char_guard(pattern: re.Pattern) -> re.Pattern:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
         if parsed.getwidth()[0] == 0:
             return pattern  # can match empty: it has to be tried everywhere
+        if _anchored_at_start(parsed.data):
+            return pattern  # sre tries it at the start only (a lookahead in front would hide the ^)
         prefix, _skip, _all = _compiler._get_literal_prefix(parsed, pattern.flags)
         if prefix or _compiler._get_charset_prefix(parsed, pattern.flags):
             return pattern  # sre scans for it already
@@ -244,8 +260,146 @@ def first_char_guard(pattern: re.Pattern) -> re.Pattern:
     return guarded
 
 
+# A pattern whose every match ends at the end of the text (``…$``: 产业园$, (?:建设|改造)+$) is still tried
+# at every position of a text that cannot end one, and most texts it is asked about cannot.
+# :func:`end_guard` finds the characters such a match can end with; :class:`EndGuarded` looks at the
+# text's last character first.
+
+
+def _last_items(items, out: dict[str, None]) -> bool:
+    """Add to ``out`` character-class items for the characters the parsed sequence ``items`` can end
+    with; True when the sequence can match without consuming a character."""
+    from re import _constants as c
+
+    for op, av in reversed(items):
+        if op in (c.LITERAL, c.IN):
+            _first_items([(op, av)], out)  # one character: its class is the same from either end
+            return False
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):  # zero width: the characters before it end the match
+            continue
+        if op is c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise _NoGuard
+            if not _last_items(sub, out):
+                return False
+            continue
+        if op is c.BRANCH:
+            empty = False
+            for alternative in av[1]:
+                empty = _last_items(alternative, out) or empty
+            if not empty:
+                return False
+            continue
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, _high, sub = av
+            if not _last_items(sub, out) and low > 0:
+                return False
+            continue
+        raise _NoGuard  # ANY, NOT_LITERAL, group references, conditionals, atomic groups …
+    return True
+
+
+def _end_items(items) -> dict[str, None]:
+    """The class items of the characters a match of ``items`` ends with, when every match of it ends
+    with ``$`` (in each alternative); raises _NoGuard otherwise."""
+    from re import _constants as c
+
+    if not items:
+        raise _NoGuard
+    op, av = items[-1]
+    if op is c.AT and av is c.AT_END:
+        out: dict[str, None] = {}
+        if _last_items(items[:-1], out):
+            raise _NoGuard  # can match empty before the $
+        return out
+    if op is c.SUBPATTERN and not av[1] and not av[2] and len(items) == 1:
+        return _end_items(av[3])
+    if op is c.BRANCH and len(items) == 1:
+        out = {}
+        for alternative in av[1]:
+            out.update(_end_items(alternative))
+        return out
+    raise _NoGuard
+
+
+def end_guard(pattern: re.Pattern) -> Optional[re.Pattern]:
+    """A character class of the characters every match of ``pattern`` ends with, when each match ends
+    at ``$``; else None."""
+    try:
+        from re import _parser
+
+        if not isinstance(pattern.pattern, str) or pattern.flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE):
+            return None
+        items = _end_items(_parser.parse(pattern.pattern, pattern.flags).data)
+    except (_NoGuard, ImportError, AttributeError, TypeError, ValueError, re.error, RecursionError):
+        return None
+    # A class as wide as a script (一-鿿), or \w, turns almost no text away: not worth a test.
+    if not items or any(_class_width(i) > 256 for i in items):
+        return None
+    return re.compile(f"[{''.join(sorted(items))}]")
+
+
+def _class_width(item: str) -> int:
+    """How many characters a class item of :func:`_first_items` stands for (a category but digits: many)."""
+    if item in (r"\w", r"\W", r"\S", r"\D", r"\s"):
+        return 1 << 16
+    if len(item) >= 3:  # a range, its ends escaped: a-b, \--\.
+        return ord(item[-1]) - ord(item[1] if item[0] == "\\" else item[0]) + 1
+    return 1
+
+
+class EndGuarded:
+    """A compiled pattern whose matches all end at ``$``, asked first whether the text's last character
+    can end one (:func:`end_guard`): search, match, fullmatch, finditer, findall, sub, subn and split give
+    what the pattern gives; everything else is the pattern's. A text ending in a line break (``$``
+    matches before it too) and calls with positions go to the pattern."""
+
+    __slots__ = ("_pattern", "_last")
+
+    def __init__(self, pattern: re.Pattern, last: re.Pattern):
+        self._pattern = pattern
+        self._last = last  # the class of the characters a match can end with
+
+    def _cannot(self, text: str) -> bool:
+        return self._last.match(text, len(text) - 1) is None and not text.endswith("\n")
+
+    def search(self, string, *args):
+        return None if not args and self._cannot(string) else self._pattern.search(string, *args)
+
+    def match(self, string, *args):
+        return None if not args and self._cannot(string) else self._pattern.match(string, *args)
+
+    def fullmatch(self, string, *args):
+        return None if not args and self._cannot(string) else self._pattern.fullmatch(string, *args)
+
+    def finditer(self, string, *args):
+        return iter(()) if not args and self._cannot(string) else self._pattern.finditer(string, *args)
+
+    def findall(self, string, *args):
+        return [] if not args and self._cannot(string) else self._pattern.findall(string, *args)
+
+    def sub(self, repl, string, count=0):
+        return string if self._cannot(string) else self._pattern.sub(repl, string, count)
+
+    def subn(self, repl, string, count=0):
+        return (string, 0) if self._cannot(string) else self._pattern.subn(repl, string, count)
+
+    def split(self, string, maxsplit=0):
+        return [string] if self._cannot(string) else self._pattern.split(string, maxsplit)
+
+    def __getattr__(self, name):  # pattern, flags, groups, groupindex, scanner …
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._pattern, name)
+
+    def __repr__(self) -> str:
+        return f"EndGuarded({self._pattern!r})"
+
+
 def _guard_fields(value: Any) -> Any:
-    """A frozen dataclass of compiled patterns with each pattern guarded (:func:`first_char_guard`)."""
+    """A frozen dataclass of compiled patterns with each pattern guarded (:func:`first_char_guard`,
+    :class:`EndGuarded`)."""
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         return value
     changes = {}
@@ -253,6 +407,9 @@ def _guard_fields(value: Any) -> Any:
         old = getattr(value, f.name)
         if isinstance(old, re.Pattern) and f.init:
             new = first_char_guard(old)
+            last = end_guard(old)
+            if last is not None:
+                new = EndGuarded(new, last)
             if new is not old:
                 changes[f.name] = new
     return dataclasses.replace(value, **changes) if changes else value
@@ -284,6 +441,43 @@ def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
             found = _COMPILED[key] = _guard_fields(build())
         _FAST[fast] = found
     _LAST[build] = (token, lexicon_names, found)
+    return found
+
+
+T = TypeVar("T")
+
+
+def compiled_rules(build: Callable[[], T], *lexicon_names: str) -> Callable[[], T]:
+    """A module's ``rules()``: what :func:`compiled` gives for ``build`` and ``lexicon_names``, with the
+    test that the lexicon folders variable is the same value object as on the last call made right here
+    (extractors ask for their rules in every clause and candidate, thousands of times a report)."""
+    last: list = [object(), None]  # (variable value object, rules) of the last call
+
+    def rules() -> T:
+        token = _env_token()
+        if token is last[0]:
+            return last[1]
+        found = compiled(build, *lexicon_names)
+        last[0], last[1] = token, found
+        return found
+
+    rules.__doc__ = f"The rules of {build.__module__}, compiled from the lexicons in effect (see compiled_rules)."
+    return rules
+
+
+_JOINED: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def joined(*parts: str) -> re.Pattern:
+    """``re.compile("".join(parts))``, compiled once per distinct ``parts``: for a pattern a function builds
+    on each call from long fragments (a rules object's alternations, a caller's facility words). Looking
+    the parts up hashes strings that already know their hash; ``re``'s own cache would hash the whole
+    joined text, thousands of characters, on every call."""
+    found = _JOINED.get(parts)
+    if found is None:
+        if len(_JOINED) >= 1024:
+            _JOINED.clear()
+        found = _JOINED[parts] = re.compile("".join(parts))
     return found
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Optional
 
 import numpy
@@ -129,6 +129,19 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
     return out_words, out_spaces
 
 
+_OFFSETS = "gwr_token_offsets"
+
+
+def _offsets(doc: Doc) -> list[int]:
+    """Where each token starts (character offset), and the text's length last; made once per Doc."""
+    found = doc.user_data.get(_OFFSETS)
+    if found is None:
+        _, words, spaces, _ = _tokens(doc)
+        found = doc.user_data[_OFFSETS] = [0, *accumulate(len(w) + s for w, s in zip(words, spaces))] \
+            if any(spaces) else [0, *accumulate(map(len, words))]
+    return found
+
+
 def _tokens(doc: Doc) -> tuple[str, list[str], list[bool], list[bool]]:
     """(text, token texts, trailing spaces, sentence starts) of a Doc: kept by :class:`SentenceTokenizer`,
     else read from the Doc."""
@@ -185,22 +198,18 @@ def gwr_sentences(doc: Doc) -> Doc:
 def gwr_sections(doc: Doc) -> Doc:
     """Mark each sentence with the report part it belongs to and find the review and plan years."""
     text, words, spaces, starts = _tokens(doc)
-    spans = []  # (first token, end token, start char, end char) of each sentence, as doc.sents gives them
-    char = 0
-    first = first_char = 0
-    last_end = 0
-    for i, word in enumerate(words):
-        if starts[i] and i > 0:
-            spans.append((first, i, first_char, last_end))
-            first, first_char = i, char
-        last_end = char + len(word)
-        char = last_end + (1 if spaces[i] else 0)
-    if words:
-        spans.append((first, len(words), first_char, last_end))
-    structure = mark_sections((text[a:b], a) for _, _, a, b in spans)
+    # (start char, end char) of each sentence, as doc.sents gives them: from the first token's start to
+    # the last token's end (its trailing space left out).
+    offsets = _offsets(doc)
+    firsts = list(compress(range(len(words)), starts))
+    if firsts[:1] == [0]:  # (the first token always starts a sentence)
+        firsts.pop(0)
+    ends = [*firsts, len(words)]
+    spans = [(offsets[i], offsets[j] - spaces[j - 1]) for i, j in zip([0, *firsts], ends)] if words else []
+    structure = mark_sections((text[a:b], a) for a, b in spans)
     by_start = {s.start: s for s in structure.sentences}
     user_data = doc.user_data
-    for i0, i1, a, b in spans:
+    for a, b in spans:
         sent_text = text[a:b]
         marked = by_start.get(a + (len(sent_text) - len(sent_text.lstrip())))
         if marked is not None:
@@ -261,6 +270,7 @@ class TriggerMatcher:
         # A token made of a label's words starts with the first character of one of them.
         self._firsts = {label: frozenset(w[0] for w in parts if w) for label, parts in self._parts.items()}
         self._labels: dict[str, tuple[str, ...]] = {}
+        self._triggers: set[str] = set()  # the tokens labelled so far that have labels
 
     def labels(self, token: str) -> tuple[str, ...]:
         found = self._labels.get(token)
@@ -269,22 +279,28 @@ class TriggerMatcher:
                 label for label in self.words
                 if (not token or token[0] in self._firsts[label])
                 and _made_of(token, self._parts[label]) and not _made_of(token, self.glue[label]))
+            if found:
+                self._triggers.add(token)
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        _, words, spaces, _ = _tokens(doc)
-        # Each distinct word's labels once; then only the places holding a trigger word.
-        found = {w: labels for w in set(words) if (labels := self.labels(w))}
-        hits = [i for i, w in enumerate(words) if w in found]
+        _, words, _, _ = _tokens(doc)
+        # Each distinct word's labels once (words never seen before are labelled and remembered); then
+        # only the places holding a trigger word.
+        distinct = set(words)
+        for word in distinct.difference(self._labels):
+            self.labels(word)
+        found = distinct & self._triggers
+        hits = list(compress(range(len(words)), map(found.__contains__, words)))
+        labels = self._labels
         strings = doc.vocab.strings
         ids = {label: strings.add(label) for label in self.words}
-        doc.spans["gwr_triggers"] = [Span(doc, i, i + 1, label=ids[label]) for i in hits for label in found[words[i]]]
+        doc.spans["gwr_triggers"] = [Span(doc, i, i + 1, label=ids[label]) for i in hits for label in labels[words[i]]]
         # The start characters of each label's triggers, for sentences_with (no Span per trigger there).
-        offsets = [0, *accumulate(len(w) + s for w, s in zip(words, spaces))] if any(spaces) \
-            else [0, *accumulate(map(len, words))]
+        offsets = _offsets(doc)
         starts: dict[str, list[int]] = {label: [] for label in self.words}
         for i in hits:
-            for label in found[words[i]]:
+            for label in labels[words[i]]:
                 starts[label].append(offsets[i])
         doc.user_data[_TRIGGER_STARTS] = starts
         return doc

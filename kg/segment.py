@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
 from typing import Iterable
 
 # A token of jieba's "han" character class (re_han_default) holding no Chinese character: what jieba
@@ -66,12 +67,20 @@ def _resplit(token: str) -> tuple[str, ...]:
 def cut(text: str) -> list[str]:
     """The words of ``text`` in jieba's default mode (``jieba.lcut(text)``), empty words dropped."""
     words = _segmenter().cut(text, True)
-    if not any(_LATIN_RUN.fullmatch(w) for w in words if len(w) > 1 and w.isascii()):
-        return [w for w in words if w]
-    out: list[str] = []
-    for word in words:
-        if len(word) > 1 and word.isascii() and _LATIN_RUN.fullmatch(word):
-            out.extend(_resplit(word))
-        elif word:
-            out.append(word)
-    return out
+    # The distinct (ASCII) words jieba would split otherwise, each looked at once; then only their places.
+    split = {}
+    for word in set(filter(str.isascii, words)):
+        if len(word) > 1 and _LATIN_RUN.fullmatch(word):
+            parts = _resplit(word)
+            if parts != (word,):
+                split[word] = parts
+    if split:
+        out: list[str] = []
+        done = 0
+        for i in compress(range(len(words)), map(split.__contains__, words)):
+            out += words[done:i]
+            out += split[words[i]]
+            done = i + 1
+        out += words[done:]
+        words = out
+    return [w for w in words if w] if "" in words else words

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, load
 
 SECTION_REVIEW = "review"
 SECTION_PLAN = "plan"
@@ -129,8 +129,7 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    return compiled(_rules, "structure")
+rules = compiled_rules(_rules, "structure")
 
 
 def classify_heading(title: str, seen_review: bool = False) -> str:

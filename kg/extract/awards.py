@@ -17,7 +17,7 @@ from typing import ClassVar, Optional
 
 from kg.extract.base import Context, clauses, evidence
 from kg.extract.names import clean_name, split_list
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, load
 from kg.model import AwardMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
 
@@ -111,9 +111,7 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    """The award rules compiled from the lexicon in effect (cached per lexicon file)."""
-    return compiled(_rules, "awards")
+rules = compiled_rules(_rules, "awards")  # the award rules compiled from the lexicon in effect
 
 
 def recipient_type(name: str, award: str) -> str:
@@ -210,6 +208,7 @@ class AwardExtractor:
         r = rules()
         out: list[AwardMention] = []
         previous: Optional[list[str]] = None
+        pending: Optional[str] = None  # a clause without a trigger: its subject is `previous`, read when asked
         year = context.year_for(sentence)
         in_review = sentence.section == SECTION_REVIEW
         for _, clause in clauses(sentence.text):
@@ -236,6 +235,9 @@ class AwardExtractor:
                     continue
                 pairwise = bool(r.respectively.search(before))
                 recipients = carried if carried is not None else self._recipients(before)
+                if pending is not None and ((carried is None and r.with_previous.match(before))
+                                            or (not recipients and r.conjunction.match(before.strip()))):
+                    previous, pending = self._subject(pending), None
                 if carried is None and r.with_previous.match(before) and previous:
                     recipients = previous + recipients  # A获评X，与B、C同获Y
                 elif not recipients and r.conjunction.match(before.strip()) and previous:
@@ -252,14 +254,20 @@ class AwardExtractor:
                     pairs = [(t, a) for a in awards for t in typed]
                 for (name, type_), award in pairs:
                     out.append(AwardMention(name, type_, award, year, evidence(sentence)))
-                previous = recipients or previous
+                if recipients:
+                    previous, pending = recipients, None
             if not found:
                 # A clause without a trigger may name the subject of the next one (北辰机械在…建成X，
-                # 获批Y): carried over only when it reads as a named entity, not an activity.
-                # Any other clause in between ends the carry (A获评X，产值增长8%，获评Y: Y is the district's).
-                subject = [n for n in self._recipients(clause) if _looks_like_entity(n) and not r.activity.search(n)]
-                previous = subject or None
+                # 获批Y): read (by _subject) only when a later clause asks for it.
+                previous, pending = None, clause
         return out
+
+    def _subject(self, clause: str) -> Optional[list[str]]:
+        """The subject a clause without a trigger hands to the next one: its recipients that read as named
+        entities, not activities (None when there are none). Any other clause in between ends the carry
+        (A获评X，产值增长8%，获评Y: Y is the district's)."""
+        r = rules()
+        return [n for n in self._recipients(clause) if _looks_like_entity(n) and not r.activity.search(n)] or None
 
     @staticmethod
     def _conferrals(clause: str) -> list[tuple[str, str, str, Optional[list[str]]]]:

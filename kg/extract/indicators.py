@@ -18,7 +18,7 @@ from typing import ClassVar, Optional
 
 from kg.amounts import MONEY, NUMBER, UNIT_FACTOR as _UNIT, find_money, normalize_decimal, parse_number
 from kg.extract.base import Context, evidence
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, load
 from kg.model import IndicatorMention
 from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
 from kg.structure import plan_period_end
@@ -108,9 +108,8 @@ def _compile() -> _Rules:
     )
 
 
-def _rules() -> _Rules:
-    """The compiled rules, built on first use from the lexicon in effect (``--lexicon`` can override)."""
-    return compiled(_compile, "indicators")
+# The compiled rules, built on first use from the lexicon in effect (``--lexicon`` can override).
+_rules = compiled_rules(_compile, "indicators")
 
 
 _WINDOW = 40

@@ -16,7 +16,7 @@ from kg.amounts import find_money
 from kg.extract.base import Context, clauses, evidence
 from kg.extract import names, projects
 from kg.extract.names import project_name
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, load
 from kg.model import InvestmentMention
 from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, sentences_with
 
@@ -54,8 +54,7 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    return compiled(_rules, "investments", "projects")
+rules = compiled_rules(_rules, "investments", "projects")
 
 
 class InvestmentExtractor:

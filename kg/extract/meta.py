@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from kg.geo import Division, county_divisions, district_candidates, lookup_city, lookup_district, short_name
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, load
 from kg.model import Meta
 
 _CN_DIGITS = "〇零○O一二三四五六七八九十"
@@ -65,8 +65,7 @@ def _compile() -> _Rules:
     )
 
 
-def _rules() -> _Rules:
-    return compiled(_compile, "meta")
+_rules = compiled_rules(_compile, "meta")
 
 
 def _number(text: str) -> Optional[int]:

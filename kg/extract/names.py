@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.base import per_report
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, joined, load
 from kg.normalize import normalize_name, strip_project_suffix
 
 CN = r"[\u4e00-\u9fff]"
@@ -78,15 +78,14 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    return compiled(_rules, "names")
+rules = compiled_rules(_rules, "names")
 
 
 @per_report
 def generic_only(text: str, facility: str) -> bool:
     """True when ``text`` is made only of generic words (农村公路, 背街小巷, 中心城区, 智能化)."""
     r = rules()
-    return bool(text) and bool(re.fullmatch(rf"(?:{r.generic_word}|{facility}|{r.generic_head})+", text))
+    return bool(text) and bool(joined("(?:", r.generic_word, "|", facility, "|", r.generic_head, ")+").fullmatch(text))
 
 
 @per_report
@@ -112,7 +111,7 @@ def unspecific_work(name: str, facility: str, *, explicit: bool = False) -> bool
 def is_generic_facility(name: str, facility: str) -> bool:
     """True for a facility name built only of generic words (口袋公园, 人才公寓, 道路, 储能电站)."""
     r = rules()
-    return bool(re.fullmatch(rf"{r.generic_mod}*(?:{facility}|{r.generic_head})", name))
+    return bool(joined(r.generic_mod, "*(?:", facility, "|", r.generic_head, ")").fullmatch(name))
 
 
 

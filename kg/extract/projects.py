@@ -34,7 +34,7 @@ from kg.extract.base import Context, clauses, evidence, memo_clear, per_report
 from kg.extract.names import (TRAILING_DENG, clean_name, generic_only, is_generic_facility, project_name,
                             unspecific_work)
 from kg.extract.names import rules as name_rules
-from kg.lexicon import compiled, load
+from kg.lexicon import compiled_rules, joined, load
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
 from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
@@ -188,8 +188,7 @@ def _rules() -> _Rules:
     )
 
 
-def rules() -> _Rules:
-    return compiled(_rules, "projects")
+rules = compiled_rules(_rules, "projects")
 
 
 _HEADING = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.][^。；]*$")
@@ -215,6 +214,7 @@ def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None)
     key = _merge_key(name)
     long_key = len(key) >= 4
     n = len(key)
+    first, last = key[:1], key[-1:]
     phases = None
     for other in known:
         okey = keys.get(other)
@@ -222,7 +222,8 @@ def _same_as(name: str, known: list[str], keys: Optional[dict[str, str]] = None)
             okey = keys[other] = _merge_key(other)
         if okey == key:
             return other
-        if not long_key or len(okey) < 4:
+        # (a key that ends the other or the other's extends it shares its last or its first character)
+        if not long_key or len(okey) < 4 or (okey[-1] != last and okey[0] != first):
             continue
         # 青禾储能电站 = 青禾储能, 远帆电池材料生产 = 远帆电池材料: a long name and the same name with a
         # short word after it (a longer tail names another facility: 某园区配套道路).
@@ -377,8 +378,11 @@ class ProjectExtractor:
                 continue  # X项目荣获…奖: an award of the project, read by the award extractor
             if r.components.match(clause):
                 continue  # 主要建设A、B: the parts of the project described, not projects of their own
+            found = candidates(clause)
+            if not found:
+                continue
             status = _status(clause, sentence)
-            for cand in candidates(clause):
+            for cand in found:
                 explicit = cand.explicit
                 shared = _distribute_tail(cand.names) if cand.shape == "explicit" else cand.names
                 if shared is not cand.names:
@@ -573,7 +577,7 @@ def _categorised(clause: str) -> list[Candidate]:
     """``A、B等N条道路`` (or ``A、B两个公园``, a count in place of 等) in a clause with a construction verb."""
     r = rules()
     found: list[Candidate] = []
-    for m in re.finditer(rf"等|(?<=[\u4e00-\u9fff])(?={NUM}{r.category_count})", clause):
+    for m in joined(r"等|(?<=[\u4e00-\u9fff])(?=", NUM, r.category_count, ")").finditer(clause):
         counted = m.group(0) != "等"
         if counted and ("、" not in clause[: m.start()] or "等" in clause[: m.start()]):
             continue
@@ -829,7 +833,7 @@ def _before_verb(text: str) -> Optional[str]:
     for i, v in enumerate(verbs):
         # 南湖规划二路建成通车: a "verb" followed by the rest of a facility name is inside the name.
         nxt = verbs[i + 1].start() if i + 1 < len(verbs) else len(text)
-        if nxt > v.end() and r.facility_end.search(text[v.end(): nxt]) and len(text[v.end(): nxt]) <= 3:
+        if v.end() < nxt <= v.end() + 3 and r.facility_end.search(text[v.end(): nxt]):
             continue
         pre = _cut_tail(_cut_count(text[: v.start()]))
         if pre and _specific_facility(pre):
@@ -881,6 +885,6 @@ def _counted_kind(name: str, clause: str) -> bool:
     pos = clause.find(name)
     if pos < 0:
         return False
-    after = re.match(f"{count}{r.count_after}?$", clause[pos + len(name):])
-    before = re.search(count + r"[^，。；]{0,16}$", clause[:pos])
+    after = joined(count, r.count_after, "?$").match(clause[pos + len(name):])
+    before = joined(count, r"[^，。；]{0,16}$").search(clause[:pos])
     return bool(after) or (bool(before) and _generic(name))
