@@ -399,6 +399,11 @@ def _build_nlp(relations: tuple[str, ...], _lexicon_dirs: tuple) -> Language:
 
     add_words(word for words in (*trigger_words().values(), *trigger_affixes().values()) for word in words)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    # kg reads token texts, never spaCy's lexical attributes (like_num, is_stop, shape_, norm_ …), so a
+    # word new to the vocabulary is stored without them: computing them cost about 24 µs a new word
+    # (Chinese like_num alone 6 µs), and a report from a district the worker has not seen brings some
+    # 300–1,400 new words. A relation that wants one computes it from token.text.
+    nlp.vocab.lex_attr_getters = {}
     nlp.tokenizer = SentenceTokenizer(nlp.tokenizer)
     nlp.add_pipe("gwr_sentences")
     nlp.add_pipe("gwr_sections")

@@ -75,3 +75,26 @@ def test_trigger_matcher_tags_whole_tokens_never_characters_inside_other_words(n
     labels = {(span.text, span.label_) for span in doc.spans["gwr_triggers"]}
     assert any(label == "MONEY" and "万元" in text for text, label in labels), labels
     assert any(label == "BUILD" for text, label in labels), labels
+
+
+def test_extraction_reads_no_lexical_attribute_of_spacy():
+    """The pipeline stores new words without spaCy's lexical attributes (kg.nlp._build_nlp): a fresh
+    pipeline with spaCy's attribute functions put back finds the same facts in every seed."""
+    import spacy
+
+    from kg.lexicon import user_dirs
+    from kg.nlp import _build_nlp
+    from kg.readers import read_document
+    from kg.relation import names
+
+    from conftest import SEEDS
+
+    fresh = _build_nlp.__wrapped__  # two pipelines of their own, each with an empty vocabulary
+    plain, with_attributes = (fresh(tuple(names()), user_dirs()) for _ in range(2))
+    with_attributes.vocab.lex_attr_getters = spacy.blank("zh").vocab.lex_attr_getters
+    assert not plain.vocab.lex_attr_getters and len(with_attributes.vocab.lex_attr_getters) > 10
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = read_document(path).text
+        a, b = plain(text), with_attributes(text)
+        assert a._.gwr_facts == b._.gwr_facts and a._.gwr_meta == b._.gwr_meta, path.name
+    assert any(t.like_num for t in b) and not any(t.like_num for t in a)  # the attributes did differ
