@@ -187,6 +187,76 @@ def test_district_graphs_do_not_outlive_their_pages(seed_store, tmp_path):
         gc.enable()
 
 
+def _collections(write) -> list[int]:
+    """The generations of the collections run while ``write()`` runs with the collector paused (as kg
+    build writes)."""
+    import gc
+
+    seen: list[int] = []
+
+    def record(phase, info):
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.collect()
+    gc.disable()
+    gc.callbacks.append(record)
+    try:
+        write()
+    finally:
+        gc.callbacks.remove(record)
+        gc.enable()
+    return seen
+
+
+def test_each_district_is_collected_once_in_the_youngest_generation(seed_store, tmp_path):
+    """The objects a district's page leaves (its view, its part of the sums) survive into an older
+    generation that no collection of the loop walks again: one collection of the youngest generation
+    after each slice, one full collection at the end. (With the collector on during the loop, a full
+    collection every few districts walked what every district drawn before had left: a district's cost
+    grew with the districts drawn before it.) Whether the caller had the collector on or paused, it is
+    so again afterwards."""
+    import gc
+
+    from kg.views.site import write_site_pages
+
+    assert _collections(lambda: write_site_pages(seed_store, tmp_path / "a")) == [0] * 5 + [2]
+    assert gc.isenabled()
+    write_site_pages(seed_store, tmp_path / "b")  # the collector on
+    assert gc.isenabled()
+    assert sorted(p.name for p in (tmp_path / "a").rglob("*")) == sorted(p.name for p in (tmp_path / "b").rglob("*"))
+
+
+def test_the_pages_of_a_whole_graph_slice_are_collected_between_pages(seed_store, tmp_path):
+    """A plain graph is one slice of everything, all of its district pages drawn from one networkx
+    graph: what a page makes is collected before the next page, not when the slice ends, so the
+    graphs a page copies (its part of the graph) do not pile up with the pages."""
+    import gc
+
+    import networkx as nx
+    from rdflib import Graph
+
+    import kg.views.site as site
+
+    plain = Graph()
+    for triple in seed_store.graph():
+        plain.add(triple)
+    alive: list[int] = []
+    draw = site.district_page
+
+    def counted(*args, **kwargs):
+        alive.append(sum(1 for o in gc.get_objects() if isinstance(o, nx.Graph)))
+        return draw(*args, **kwargs)
+
+    site.district_page = counted
+    try:
+        seen = _collections(lambda: site.write_site_pages(plain, tmp_path))
+    finally:
+        site.district_page = draw
+    assert len(alive) == 5 and len(set(alive)) == 1, alive  # each page starts with the slice's graph alone
+    assert seen == [0] * 5 + [2]  # between the five pages, after the slice, and at the end
+
+
 def test_district_pages_sweep_their_folder_once_not_once_per_page(seed_store, tmp_path, monkeypatch):
     """Each atomic write sweeps the stale temporary files beside its file, which lists the folder: done
     for every district page, the n-th page listed n - 1 pages (at 10,000 districts, 7 ms a page). The
