@@ -12,16 +12,16 @@ printed as soon as it is done, and a size that would end after ``--budget`` seco
 last size's seconds per report) is not started.
 
 Columns: wall time, reports/s, MB of (UTF-8) text/s, peak memory (``peak MB``: the largest resident
-set of the build process and all its workers together, sampled with psutil every 0.1 s, which counts
-a page shared by several processes once in each; ``PSS MB``: the largest proportional set size of
-them together, sampled every second, which counts a shared page once in all: the memory the build
-takes from the machine; ``main MB``: the build process's own maximum, from getrusage), triples, and seconds
+set of the build process and all its workers together, sampled with psutil every 0.2 s from the
+benchmark's own process, which counts a page shared by several processes once in each; ``PSS MB``:
+the largest proportional set size of them together, sampled every second, which counts a shared page
+once in all: the memory the build takes from the machine; ``main MB``: the build process's own maximum, from getrusage), triples, and seconds
 per stage.
 
 ``--graph-only`` skips extraction: it extracts the seeds once, clones the extractions with renamed
 districts up to each size, and times the graph and writing stages alone (what runs on the client). Its
-rows end with the CPU seconds of those two stages (the process's own, its memory sampler's included;
-not the child that formats large Turtle): on a loaded machine they vary less than the wall time.
+rows end with the CPU seconds of those two stages (the process's own; not the child that formats
+large Turtle): on a loaded machine they vary less than the wall time.
 
 First line: extraction throughput on one core (the seeds through ``kg.pipeline.extract``) as a ratio
 to ``jieba.lcut`` on the same text in the same run (``--no-ratio`` skips it).
@@ -126,15 +126,19 @@ def make_corpus(folder: Path, size: int) -> int:
 # one measured build (in its own process) -------------------------------------------------------
 #: The PSS is read every this many samples (every second): it costs the kernel a walk of each process's
 #: page tables, about 7 ms of CPU a process here, which at every sample took a third of a core.
-_PSS_EVERY = 10
+_PSS_EVERY = 5
+_EVERY = 0.2  # seconds between two RSS samples
 
 
 class _PeakSampler(threading.Thread):
-    """Peak RSS of this process plus all its descendants, sampled every 0.1 s; peak PSS of them, every
-    :data:`_PSS_EVERY` samples."""
+    """Peak RSS of the process ``pid`` plus all its descendants, sampled every :data:`_EVERY` seconds;
+    peak PSS of them, every :data:`_PSS_EVERY` samples. It runs in the benchmark's parent process, not in
+    the measured build: a sampling thread there held the build's GIL (the 1,000-report row took 4 s
+    longer with it)."""
 
-    def __init__(self):
+    def __init__(self, pid: int):
         super().__init__(daemon=True)
+        self.pid = pid
         self.peak = 0
         self.peak_pss = 0
         self._halt = threading.Event()
@@ -144,7 +148,10 @@ class _PeakSampler(threading.Thread):
             import psutil
         except ImportError:
             return
-        me = psutil.Process()
+        try:
+            me = psutil.Process(self.pid)
+        except psutil.Error:
+            return
         samples = 0
         while not self._halt.is_set():
             total = 0
@@ -164,7 +171,7 @@ class _PeakSampler(threading.Thread):
                     pass
             self.peak = max(self.peak, total)
             self.peak_pss = max(self.peak_pss, pss)
-            self._halt.wait(0.1)
+            self._halt.wait(_EVERY)
 
     def stop(self) -> int:
         self._halt.set()
@@ -172,20 +179,34 @@ class _PeakSampler(threading.Thread):
         return self.peak
 
 
-def run_one(corpus: Path, out: Path, workers: int, formats: str, views: bool = False) -> dict:
-    sampler = _PeakSampler()
+def _measured(cmd: list) -> tuple:
+    """Run one measured build (``--one``) in a child process, sampling the memory of it and its
+    children from here: (its figures with ``peak_mb`` and ``pss_mb``, None) or (None, what failed)."""
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = _PeakSampler(child.pid)
     sampler.start()
+    try:
+        out, err = child.communicate()
+    finally:
+        sampler.stop()
+    if child.returncode != 0:
+        return None, err.strip().splitlines()[-1:] or child.returncode
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["peak_mb"] = sampler.peak / 2**20 or figures["main_mb"]
+    figures["pss_mb"] = sampler.peak_pss / 2**20
+    return figures, None
+
+
+def run_one(corpus: Path, out: Path, workers: int, formats: str, views: bool = False) -> dict:
     from kg.build import build
 
     started = time.perf_counter()
     result = build([corpus], out, formats=formats.split(","), views=views, progress=False, workers=workers,
                    cache=None)
     wall = time.perf_counter() - started
-    peak = sampler.stop()
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"wall": wall, "reports": len(result.reports), "failures": len(result.failures),
-            "triples": result.triples, "timings": result.timings, "peak_mb": peak / 2**20 or main,
-            "pss_mb": sampler.peak_pss / 2**20, "main_mb": main}
+            "triples": result.triples, "timings": result.timings, "main_mb": main}
 
 
 def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> dict:
@@ -205,8 +226,6 @@ def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> d
                                   path=f"{ex.document.name}-{i:05d}.txt")
         meta = dataclasses.replace(ex.meta, district=stems[i] + "区", division_code=None)
         extractions.append(dataclasses.replace(ex, document=doc, meta=meta))
-    sampler = _PeakSampler()
-    sampler.start()
     started = time.perf_counter()
     cpu = time.process_time()
     graph = paused(build_store, extractions)  # as kg.build.build runs these stages
@@ -216,11 +235,9 @@ def run_graph_only(size: int, out: Path, formats: str, views: bool = False) -> d
     t_write = time.perf_counter() - mark
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu
-    peak = sampler.stop()
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"wall": wall, "reports": size, "failures": 0, "triples": len(graph),
-            "timings": {"graph": t_graph, "write": t_write}, "peak_mb": peak / 2**20 or main,
-            "pss_mb": sampler.peak_pss / 2**20, "main_mb": main, "cpu": cpu}
+            "timings": {"graph": t_graph, "write": t_write}, "main_mb": main, "cpu": cpu}
 
 
 def extraction_ratio(rounds: int = 3) -> dict:
@@ -327,11 +344,10 @@ def main(argv=None) -> int:
             cmd = [sys.executable, __file__, "--one", str(corpus), str(out), str(size), "--workers", str(workers),
                    "--format", args.format] + (["--graph-only"] if args.graph_only else []) + \
                 (["--views"] if args.views else [])
-            done = subprocess.run(cmd, capture_output=True, text=True)
-            if done.returncode != 0:
-                print(f"{size:>8,}  failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}", flush=True)
+            figures, error = _measured(cmd)
+            if error is not None:
+                print(f"{size:>8,}  failed: {error}", flush=True)
                 break
-            figures = json.loads(done.stdout.strip().splitlines()[-1])
             seconds_per_report = figures["wall"] / size
             print(row(size, text_bytes, figures), flush=True)
             if not args.keep:
