@@ -173,12 +173,12 @@ class _NoGuard(Exception):
     pass
 
 
-def _first_items(items, out: dict[str, None]) -> bool:
+def _edge_items(items, out: dict[str, None], last: bool = False) -> bool:
     """Add to ``out`` character-class items for the characters the parsed sequence ``items`` can start
-    with; True when the sequence can match without consuming a character."""
+    with (``last``: end with); True when the sequence can match without consuming a character."""
     from re import _constants as c
 
-    for op, av in items:
+    for op, av in (reversed(items) if last else items):
         if op is c.LITERAL:
             out[re.escape(chr(av))] = None
             return False
@@ -193,29 +193,37 @@ def _first_items(items, out: dict[str, None]) -> bool:
                 else:  # NEGATE, other categories
                     raise _NoGuard
             return False
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):  # zero width: the characters after it still start the match
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):  # zero width: the characters beyond it start (end) the match
             continue
         if op is c.SUBPATTERN:
             _group, add_flags, del_flags, sub = av
             if add_flags or del_flags:
                 raise _NoGuard
-            if not _first_items(sub, out):
+            if not _edge_items(sub, out, last):
                 return False
             continue
         if op is c.BRANCH:
             empty = False
             for alternative in av[1]:
-                empty = _first_items(alternative, out) or empty
+                empty = _edge_items(alternative, out, last) or empty
             if not empty:
                 return False
             continue
         if op in (c.MAX_REPEAT, c.MIN_REPEAT):
             low, _high, sub = av
-            if not _first_items(sub, out) and low > 0:
+            if not _edge_items(sub, out, last) and low > 0:
                 return False
             continue
         raise _NoGuard  # ANY, NOT_LITERAL, group references, conditionals, atomic groups …
     return True
+
+
+def _first_items(items, out: dict[str, None]) -> bool:
+    return _edge_items(items, out)
+
+
+def _last_items(items, out: dict[str, None]) -> bool:
+    return _edge_items(items, out, last=True)
 
 
 def _anchored_at_start(items) -> bool:
@@ -264,40 +272,6 @@ def first_char_guard(pattern: re.Pattern) -> re.Pattern:
 # at every position of a text that cannot end one, and most texts it is asked about cannot.
 # :func:`end_guard` finds the characters such a match can end with; :class:`EndGuarded` looks at the
 # text's last character first.
-
-
-def _last_items(items, out: dict[str, None]) -> bool:
-    """Add to ``out`` character-class items for the characters the parsed sequence ``items`` can end
-    with; True when the sequence can match without consuming a character."""
-    from re import _constants as c
-
-    for op, av in reversed(items):
-        if op in (c.LITERAL, c.IN):
-            _first_items([(op, av)], out)  # one character: its class is the same from either end
-            return False
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):  # zero width: the characters before it end the match
-            continue
-        if op is c.SUBPATTERN:
-            _group, add_flags, del_flags, sub = av
-            if add_flags or del_flags:
-                raise _NoGuard
-            if not _last_items(sub, out):
-                return False
-            continue
-        if op is c.BRANCH:
-            empty = False
-            for alternative in av[1]:
-                empty = _last_items(alternative, out) or empty
-            if not empty:
-                return False
-            continue
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            low, _high, sub = av
-            if not _last_items(sub, out) and low > 0:
-                return False
-            continue
-        raise _NoGuard  # ANY, NOT_LITERAL, group references, conditionals, atomic groups …
-    return True
 
 
 def _end_items(items) -> dict[str, None]:

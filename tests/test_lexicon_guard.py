@@ -16,18 +16,26 @@ PATTERNS = [
 ]
 
 
+def _texts(seed: int, alphabet: str, count: int, longest: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest))) for _ in range(count)]
+
+
+def _same_matches(plain: re.Pattern, guarded, text: str) -> None:
+    assert ([(m.span(), m.groups()) for m in guarded.finditer(text)]
+            == [(m.span(), m.groups()) for m in plain.finditer(text)]), (plain.pattern, text)
+    assert guarded.sub("", text) == plain.sub("", text)
+
+
 def test_guarded_patterns_match_the_same():
-    rng = random.Random(7)
-    alphabet = list("地区生产总值固定资产投资全社会人均GDP县级一般公共预算增长0123456789万亿元增加值、和及总新改建设成项目，。（(一二三)）abc")
-    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts = _texts(7, "地区生产总值固定资产投资全社会人均GDP县级一般公共预算增长0123456789万亿元增加值、和及总新改建设成项目，。（(一二三)）abc",
+                   3000, 30)
     for source in PATTERNS:
         plain = re.compile(source)
         guarded = first_char_guard(plain)
         assert guarded.groupindex == plain.groupindex and guarded.groups == plain.groups
         for text in texts:
-            assert ([(m.span(), m.groups()) for m in guarded.finditer(text)]
-                    == [(m.span(), m.groups()) for m in plain.finditer(text)]), (source, text)
-            assert guarded.sub("", text) == plain.sub("", text)
+            _same_matches(plain, guarded, text)
             m1, m2 = plain.match(text, 2), guarded.match(text, 2)
             assert (m1 and m1.span()) == (m2 and m2.span())
 
@@ -49,9 +57,7 @@ END_PATTERNS = [
 
 
 def test_end_guarded_patterns_match_the_same():
-    rng = random.Random(11)
-    alphabet = list("新改建设成项目产业园公园大道路主体造正式基本区东西延个0123456789，。（(一二三)）\n")
-    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(4000)]
+    texts = _texts(11, "新改建设成项目产业园公园大道路主体造正式基本区东西延个0123456789，。（(一二三)）\n", 4000, 16)
     for source in END_PATTERNS:
         plain = re.compile(source)
         last = end_guard(plain)
@@ -59,12 +65,10 @@ def test_end_guarded_patterns_match_the_same():
         guarded = EndGuarded(first_char_guard(plain), last)
         assert guarded.pattern == first_char_guard(plain).pattern and guarded.groups == plain.groups
         for text in texts:
-            assert ([(m.span(), m.groups()) for m in guarded.finditer(text)]
-                    == [(m.span(), m.groups()) for m in plain.finditer(text)]), (source, text)
+            _same_matches(plain, guarded, text)
             for method in ("search", "match", "fullmatch"):
                 m1, m2 = getattr(plain, method)(text), getattr(guarded, method)(text)
                 assert (m1 and m1.span()) == (m2 and m2.span()), (source, method, text)
-            assert guarded.sub("", text) == plain.sub("", text)
             assert guarded.split(text) == plain.split(text)
 
 
