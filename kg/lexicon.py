@@ -124,7 +124,6 @@ def set_user_dirs(dirs: Iterable[Path | str]) -> None:
         os.environ.pop(LEXICON_ENV, None)
     _load.cache_clear()
     _FAST.clear()
-    _LAST.clear()
 
 
 def _read(name: str, dirs: tuple[Path, ...]) -> tuple[str, bytes]:
@@ -394,7 +393,6 @@ _COMPILED: dict[tuple, Any] = {}
 # (the files in effect follow from the folders while ``_load`` keeps its cache; set_user_dirs clears both).
 # Extractors call ``compiled`` once per sentence or candidate: this skips loading each lexicon again.
 _FAST: dict[tuple, Any] = {}
-_LAST: dict[Callable, tuple] = {}  # build → (variable value object, lexicon names, patterns) of its last call
 
 
 def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
@@ -402,11 +400,7 @@ def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
     effect for ``lexicon_names`` (so ``--lexicon`` folders get their own), and reused after that. When
     ``build()`` gives a dataclass, each of its patterns that sre would try at every position gets a
     lookahead on its first characters (:func:`first_char_guard`: same matches, faster)."""
-    token = _env_token()
-    last = _LAST.get(build)
-    if last is not None and last[0] is token and last[1] == lexicon_names:
-        return last[2]  # the same variable object as on the last call: nothing changed
-    fast = (build, lexicon_names, token)
+    fast = (build, lexicon_names, _env_token())
     found = _FAST.get(fast)
     if found is None:
         key = (build, tuple(load(name).source for name in lexicon_names))
@@ -414,7 +408,6 @@ def compiled(build: Callable[[], Any], *lexicon_names: str) -> Any:
         if found is None:
             found = _COMPILED[key] = _guard_fields(build())
         _FAST[fast] = found
-    _LAST[build] = (token, lexicon_names, found)
     return found
 
 
