@@ -283,16 +283,15 @@ def _collecting():
     far, so that a district's cost grew with the districts drawn before it (3,000 districts: 38 ms a full
     collection at the first, 65 ms at the last). The objects made before the block (the reports, the
     store) are frozen, out of every collection here; one full collection at the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()
-    try:
-        yield lambda: gc.collect(0)
-        gc.collect()  # what a collection of the youngest generation cannot free
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.unfreeze()
+    from kg.collector import pause
+
+    with pause():
+        gc.freeze()
+        try:
+            yield lambda: gc.collect(0)
+            gc.collect()  # what a collection of the youngest generation cannot free
+        finally:
+            gc.unfreeze()
 
 
 def _write_graph_page(store, path: Path, views: list[DistrictView], summary: "Summary", title: str,
