@@ -17,7 +17,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from kg.collector import paused
 from kg.fsutil import exchange, printable
-from kg.model import Document, Extraction, PackedExtraction, Reports
+from kg.model import Document, Extraction, PackedExtraction, Reports, unpacked
 from kg.readers import ReadConfig, ReadError, read_document, supported_suffixes
 
 from kg.defaults import DEFAULT_INPUT, DEFAULT_OUTPUT  # noqa: E402,F401
@@ -350,7 +350,7 @@ def _graph_of_good_reports(build_graph, reports: Sequence, failures: list[Failur
             continue
         if done is None:
             try:
-                build_graph([ex.unpack() if isinstance(ex, PackedExtraction) else ex])
+                build_graph([unpacked(ex)])
             except Exception as exc:
                 failures.append(_mapping_failure(ex, exc))
                 continue

@@ -174,6 +174,11 @@ class PackedExtraction:
         return self.head.meta
 
 
+def unpacked(item: "Extraction | PackedExtraction") -> Extraction:
+    """The Extraction of ``item``, packed or not."""
+    return item.unpack() if isinstance(item, PackedExtraction) else item
+
+
 class Reports(Sequence):
     """The extractions of a build, in input order, each kept packed (:class:`PackedExtraction`): a
     sequence of Extraction, each unpacked when read (a new object each time: change one and keep it,

@@ -308,7 +308,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     them): a packed report is unpacked only to be mapped here, and the store's ``reports`` are then its
     heads (kg.model.ReportHead: the document without its text, the meta facts), all the writers read.
     """
-    from kg.model import PackedExtraction, Reports
+    from kg.model import PackedExtraction, Reports, unpacked
     from kg.rdf import fold_report
     from kg.resolve import cross_report_merges
 
@@ -329,7 +329,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     for i, (ex, report) in enumerate(pairs):
         pairs[i] = None  # the loop holds it now: let it go once stored
         if report is None:
-            report = map_one(ex.unpack() if isinstance(ex, PackedExtraction) else ex)
+            report = map_one(unpacked(ex))
         mentions += [(i, *m) for m in report.mentions]
         district_label.setdefault(report.district_iri, report.district_name)
         districts.append(report.district_iri)
@@ -359,7 +359,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
             _fold_lines(store._extra, None, moves, held[d])
     del mentions
     _merge_functional_lines(store, scratch)
-    _make_disjoint(store, scratch)
+    _make_disjoint(store)
     return store
 
 
@@ -464,7 +464,7 @@ _TYPE_GWR = re.compile(rb"> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> 
 _line_hash = hash  # what _make_disjoint finds candidate duplicates by (a test makes it collide)
 
 
-def _make_disjoint(store: ReportStore, scratch: Optional[Path]) -> None:
+def _make_disjoint(store: ReportStore) -> None:
     """Each report's two line sets joined; a line several reports hold stays in the first's only; the
     classes counted on the way (rdf:type lines with a gwr: class).
 
