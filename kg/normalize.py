@@ -18,7 +18,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _ZH_PUNCT = "，。、；：？！“”‘’（）《》【】—…·"
 
 _ASCII_TO_ZH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
@@ -31,10 +30,11 @@ _PAGE_LINE = re.compile(
     r"^\s*(?:[—\-–－]+\s*\d{1,4}\s*[—\-–－]+|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
 )
 _TOC_LINE = re.compile(r"^.{1,60}?[\.…·]{4,}\s*\d{1,4}\s*$")
-# Whitespace that is not between two Latin letters/digits.
-_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?![A-Za-z0-9])")
+# A run of spaces goes unless it is one space between two Latin letters or digits (kept: "Wi Fi";
+# gone: "县 长", "A  B", "3 .5 %"). Decided by _space_run on each run.
+_SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _LOST_SPACE = re.compile(r"\?{2,}")
-_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t\u3000\u00a0]+(?=[\d.%])|(?<=[\d.])[ \t\u3000\u00a0]+(?=\d)")
 _PLUS_OCR = re.compile(r"(互联网|智慧|智能|数字|文旅|物流|科技|旅游|农业|康养|体育|生态|文化)十(?=[^\d一二三四五六七八九十百千万亿])")
 _SENTENCE_END = "。！？；：…"
 _HEADING_START = re.compile(
@@ -42,18 +42,68 @@ _HEADING_START = re.compile(
 )
 
 
-def _ascii_punct_to_zh(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        s = m.group(0)
-        return _ASCII_TO_ZH[s]
+def _plain_ranges() -> str:
+    """A regex class of what a report is mostly made of (ASCII, CJK and its punctuation, full-width
+    forms, general punctuation), less every control, format or unassigned character in those blocks
+    (Unicode category C*, by this Python's Unicode data)."""
+    blocks = [(0x20, 0x7E), (0xA0, 0x2FF), (0x2000, 0x206F), (0x3000, 0x30FF), (0x3400, 0x9FFF),
+              (0xF900, 0xFAFF), (0xFF00, 0xFFEF)]
+    spans: list[list[int]] = []
+    for first, last in blocks:
+        for code in range(first, last + 1):
+            if unicodedata.category(chr(code))[0] == "C":
+                continue
+            if spans and spans[-1][1] == code - 1:
+                spans[-1][1] = code
+            else:
+                spans.append([code, code])
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in spans)
 
-    # Only where a Chinese character or Chinese punctuation is on either side, so "1,000" and
-    # "100MW/200MWh" keep their ASCII forms.
-    return re.sub(
-        rf"(?<=[{_CJK}{_ZH_PUNCT}%])[,;:()!?]|[,;:()!?](?=[{_CJK}{_ZH_PUNCT}])",
-        repl,
-        text,
-    )
+
+#: A character that may be a control or format character: outside _plain_ranges, line breaks and tabs.
+_MAYBE_CONTROL = re.compile(f"[^\\n\\t{_plain_ranges()}]")
+
+
+def _control_chars(text: str) -> set[str]:
+    """The distinct control and format characters of ``text`` (Unicode category C*), line breaks and
+    tabs aside: only the few characters outside the common blocks are looked up."""
+    return {ch for ch in set(_MAYBE_CONTROL.findall(text)) if unicodedata.category(ch)[0] == "C"}
+
+
+def _space_run(m: re.Match[str]) -> str:
+    """What a run of spaces becomes: nothing inside a number ("3 000", "2 .5", "12 %"), nothing where
+    not a single space between two Latin letters or digits, else itself."""
+    text, start, end = m.string, m.start(), m.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if (before.isdecimal() and (after.isdecimal() or after in (".", "%"))) or (
+            (before.isdecimal() or before == ".") and after.isdecimal()):
+        return ""
+    return m.group() if end - start == 1 and before in _LATIN and after in _LATIN else ""
+
+
+# ASCII punctuation becomes Chinese only where a Chinese character or Chinese punctuation is on either
+# side, so "1,000" and "100MW/200MWh" keep their ASCII forms.
+_ASCII_PUNCT = re.compile(r"[,;:()!?]")
+_ZH_BEFORE = frozenset(_ZH_PUNCT + "%")
+_ZH_AFTER = frozenset(_ZH_PUNCT)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _punct_by_zh(m: re.Match[str]) -> str:
+    text, start = m.string, m.start()
+    before = text[start - 1] if start else ""
+    after = text[start + 1] if start + 1 < len(text) else ""
+    if (before and (_is_cjk(before) or before in _ZH_BEFORE)) or (after and (_is_cjk(after) or after in _ZH_AFTER)):
+        return _ASCII_TO_ZH[m.group()]
+    return m.group()
+
+
+def _ascii_punct_to_zh(text: str) -> str:
+    return _ASCII_PUNCT.sub(_punct_by_zh, text)
 
 
 def _is_heading(line: str) -> bool:
@@ -104,23 +154,24 @@ def _normalize_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     # NFKC turns the ideographic full stop's half-width form into "｡"; unify a few more marks.
     text = text.replace("｡", "。").replace("･", "·").replace("〜", "~")
-    # Control and format characters go (line breaks and tabs stay): each distinct character tested once.
-    drop = {ord(ch): None for ch in set(text) if ch not in "\n\t" and unicodedata.category(ch)[0] == "C"}
+    # Control and format characters go (line breaks and tabs stay).
+    drop = dict.fromkeys(map(ord, _control_chars(text)))
     if drop:
         text = text.translate(drop)
     text = _MARKUP_TAG.sub("", text)
     text = _MARKDOWN_HEADING.sub("", text)
     text = _BOLD.sub("", text)
     text = _FOOTNOTE.sub("", text)
-    lines = []
-    for raw in text.split("\n"):
-        # A run of question marks stands for full-width spaces an encoding lost (县长?? 李明, 政??府).
-        raw = _LOST_SPACE.sub(" ", raw)
-        line = _SPACE_IN_NUMBER.sub("", raw)
-        line = _SPACE.sub("", line).strip()
-        if _PAGE_LINE.match(line) or _TOC_LINE.match(line):
-            continue
-        lines.append(_ascii_punct_to_zh(line))
+    # The whitespace and punctuation rules below hold on each line. None of their patterns matches a
+    # line break, and a line break on either side of a match tests as the line's start or end would,
+    # so they run once over the whole text: the same result, without a regex call per rule and line.
+    # A run of question marks stands for full-width spaces an encoding lost (县长?? 李明, 政??府).
+    if "??" in text:
+        text = _LOST_SPACE.sub(" ", text)
+    text = _ascii_punct_to_zh(_SPACE_RUN.sub(_space_run, text))
+    # Punctuation made Chinese changes no page or contents line (neither pattern holds any of it).
+    lines = [line for line in map(str.strip, text.split("\n"))
+             if not (_PAGE_LINE.match(line) or _TOC_LINE.match(line))]
     text = "\n".join(_join_broken_lines(lines))
     text = _PLUS_OCR.sub(r"\1+", text)
     # Removing spaces can bring combining marks together; put them in canonical order (NFC keeps the

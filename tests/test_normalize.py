@@ -17,6 +17,13 @@ from kg.normalize import normalize, normalize_name, strip_project_suffix
     ("CO<sub>2</sub>排放下降", "CO2排放下降"),  # sub tags
     ("获评省级示范[1]。", "获评省级示范。"),  # footnote marker
     ("推进“互联网十政务服务”", "推进“互联网+政务服务”"),  # 十 standing for +
+    ("建成 Wi Fi 热点 3 000 个", "建成Wi Fi热点3000个"),  # one space between Latin words kept
+    ("A  B 区 间", "AB区间"),  # a longer run goes even between Latin letters
+    ("增长 12 % ,其中 2 .5 个百分点", "增长12%，其中2.5个百分点"),  # spaces inside a number
+    ("县长??李明\u3000报告", "县长李明报告"),  # ?? for a lost full-width space, an ideographic space
+    ("(一)项目:3个;(二)", "（一）项目：3个；（二）"),  # ASCII punctuation beside Chinese
+    ("比例1:2,即100MW/200MWh", "比例1:2，即100MW/200MWh"),  # ... but not between digits or Latin
+    ("中\u200b国\u00ad科\U000e0001技\x07园", "中国科技园"),  # format and control characters go
 ])
 def test_normalize_cases(raw, expected):
     assert normalize(raw) == expected

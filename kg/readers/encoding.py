@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from pathlib import Path
 
 _BOMS = (
@@ -112,13 +111,16 @@ def _plausible(ch: str) -> bool:
             or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0xF900 <= o <= 0xFAFF or 0xA0 <= o <= 0xFF)
 
 
+#: A control character (Unicode category Cc: U+0000-001F, U+007F-009F) other than tab, line and page
+#: breaks and escape, or the replacement character.
+_BAD_CHAR = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ch not in "\t\n\r\f\v\x1b" and unicodedata.category(ch) == "Cc")
-              or ch == "\ufffd")
-    return bad / len(sample)
+    return len(_BAD_CHAR.findall(sample)) / len(sample)
 
 
 def _check_text(text: str, encoding: str) -> tuple[str, str]:
