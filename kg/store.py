@@ -4,9 +4,9 @@
 sets) and keeps each report's triples as its sorted N-Triples lines, zlib-compressed (a few tens of KB a
 report). Everything that reads the whole graph reads it from there:
 
-- the writers (:mod:`kg.exporters.rdf`) merge the reports' sorted lines (a k-way merge, in batches
-  through files beside the output above :data:`MERGE_FAN_IN` reports, so memory does not grow with the
-  corpus) into N-Triples and N-Quads, and pyoxigraph formats Turtle and TriG from the same sorted stream;
+- the writers (:mod:`kg.exporters.rdf`) merge the reports' sorted lines (in memory up to
+  :data:`MERGE_LINES` lines, above that in batches through sorted run files beside the output, so
+  memory does not grow with the corpus) into N-Triples and N-Quads, and pyoxigraph formats Turtle and TriG from the same sorted stream;
 - the views, the index and SPARQL read a pyoxigraph ``Store`` loaded from those lines
   (:meth:`ReportStore.oxigraph`), through :class:`StoreGraph`, the few read methods of rdflib's
   ``Graph`` that the views use, each answer sorted (pyoxigraph's in-memory order is not stable);
@@ -39,8 +39,11 @@ PART_GRAPH = "urn:gwr:part:"
 #: pyoxigraph store on disk (in the build's staging folder), so that its memory does not grow with the
 #: corpus. The district pages of a build read no store of the whole graph (:func:`district_slices`).
 ON_DISK_ABOVE = 1_000_000
-#: Reports merged at once; above this the reports are merged in batches into sorted run files first.
-MERGE_FAN_IN = 256
+#: Lines merged at once in memory (about 130 bytes each: 2.5 M lines hold about 330 MB). Above this
+#: the reports are merged in batches of about this many lines into sorted run files first, which are
+#: then merged by ``heapq.merge``, a comparison per line in Python: several times slower than the
+#: batches' ``list.sort``, so a batch is as large as the memory it may take.
+MERGE_LINES = 2_500_000
 #: Bytes of N-Quads per bulk load into an on-disk store: pyoxigraph's bulk loader holds about its input
 #: several times over in memory (a single load of 1.7 M quads peaked at 1.2 GB; batches of 30 MB at 0.3 GB).
 BULK_BATCH = 32 << 20
@@ -166,7 +169,7 @@ class ReportStore:
         return self._merged([self.report_lines] * len(self._blobs), list(graph_iris), scratch)
 
     def _merged(self, readers, graphs, scratch: Optional[Path]) -> Iterator[bytes]:
-        return _merge_runs(lambda i: _in_graph(readers[i](i), graphs[i]), len(readers), scratch)
+        return _merge_runs(lambda i: _in_graph(readers[i](i), graphs[i]), self._counts, scratch)
 
     # reading it as a graph -----------------------------------------------------------------------
     def oxigraph(self, folder: Optional[Path] = None):
@@ -256,6 +259,8 @@ class MappedReport(NamedTuple):
     count: int
     #: the FUNCTIONAL triples (labels, altLabels, project status and its year), encoded the same way
     extra: bytes
+    #: how many lines ``extra`` holds
+    extra_count: int
     #: :func:`kg.rdf.report_mentions` without the report index (the first item), which build_store adds
     mentions: tuple
     district_iri: str
@@ -281,7 +286,8 @@ def _map_one(extraction) -> MappedReport:
     mentions = tuple(m[1:] for m in report_mentions(0, ents))
     rest, functional = _nt_lines(triples, FUNCTIONAL)
     blob, count = _compressed(rest)
-    return MappedReport(blob, count, _compressed(functional)[0], mentions, ents.district_iri, ents.district_name)
+    extra, extra_count = _compressed(functional)
+    return MappedReport(blob, count, extra, extra_count, mentions, ents.district_iri, ents.district_name)
 
 
 def build_store(extractions: Iterable, scratch: Optional[Path] = None,
@@ -322,7 +328,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         mapped.clear()
     store = ReportStore([])
     store.reports = [ex.head if isinstance(ex, PackedExtraction) else ex for ex, _ in pairs]
-    store._extra = []
+    store._extra, store._extra_counts = [], []
     mentions: list = []
     district_label: dict = {}
     districts: list = []  # each report's district IRI
@@ -336,6 +342,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         store._blobs.append(report.blob)
         store._counts.append(report.count)
         store._extra.append(report.extra)
+        store._extra_counts.append(report.extra_count)
         del report
 
     folds = cross_report_merges(mentions)
@@ -356,7 +363,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         store.merges = fold_report(folds, mentions, district_label, labels.get)
         for d, moves in by_district.items():
             _fold_lines(store._blobs, store._counts, moves, held[d])
-            _fold_lines(store._extra, None, moves, held[d])
+            _fold_lines(store._extra, store._extra_counts, moves, held[d])
     del mentions
     _merge_functional_lines(store, scratch)
     _make_disjoint(store)
@@ -423,7 +430,7 @@ def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None
                     add.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, _ALT_LABEL, o))
 
     key, values, label = None, [], []
-    for item in _merge_runs(tagged, count, scratch):
+    for item in _merge_runs(tagged, store._extra_counts, scratch):
         line, index = item[:-12], int(item[-9:-1])  # without " .\x00NNNNNNNN\n"
         s_end = line.index(b" ")
         p_end = line.index(b" ", s_end + 1)
@@ -440,9 +447,10 @@ def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None
     for i in sorted(set(remove) | set(add)):
         lines = set(_lines(store._extra[i])) - remove.get(i, set()) | add.get(i, set())
         store._extra[i] = zlib.compress(b"".join(sorted(lines)), 1)
+        store._extra_counts[i] = len(lines)
 
 
-def _fold_lines(blobs: list, counts: Optional[list], into: dict, reports: Sequence[int]) -> None:
+def _fold_lines(blobs: list, counts: list, into: dict, reports: Sequence[int]) -> None:
     """Replace each folded node's IRI (``into``: IRI → the IRI it folds into) by its target's in the
     lines of ``reports`` (indexes) that hold it."""
     names = {f"<{a}>".encode("utf-8"): f"<{b}>".encode("utf-8") for a, b in into.items()}
@@ -453,8 +461,7 @@ def _fold_lines(blobs: list, counts: Optional[list], into: dict, reports: Sequen
             continue
         lines = sorted(set(pattern.sub(lambda m: names[m.group(0)], data).splitlines(keepends=True)))
         blobs[i] = zlib.compress(b"".join(lines), 1)
-        if counts is not None:
-            counts[i] = len(lines)
+        counts[i] = len(lines)
 
 
 # an rdf:type line with a gwr: class (the search starts from the literal text: fast on whole blobs)
@@ -484,7 +491,7 @@ def _make_disjoint(store: ReportStore) -> None:
     def hashed(lines: list[bytes]):
         return numpy.fromiter(map(_line_hash, lines), dtype=numpy.int64, count=len(lines))
 
-    total = sum(store._counts) + sum(zlib.decompress(blob).count(b"\n") for blob in store._extra)
+    total = sum(store._counts) + sum(store._extra_counts)
     every = numpy.empty(total, dtype=numpy.int64)
     at = 0
     for i in range(count):
@@ -512,7 +519,7 @@ def _make_disjoint(store: ReportStore) -> None:
         classes.update(m.decode("utf-8") for m in _TYPE_GWR.findall(data))
         store._blobs[i] = zlib.compress(data, 1)
         store._counts[i] = len(lines)
-    store._extra = None
+    store._extra = store._extra_counts = None
     store.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -527,23 +534,24 @@ def _sorted_batch(source, indexes: range) -> list[bytes]:
     return lines
 
 
-def _merge_runs(source, count: int, scratch: Optional[Path]) -> Iterator[bytes]:
-    """``source(i)`` (sorted byte lines) for i < count, merged: at most :data:`MERGE_FAN_IN` at once in
-    memory, through sorted run files in ``scratch`` (a temporary folder) above that.
+def _merge_runs(source, counts: Sequence[int], scratch: Optional[Path]) -> Iterator[bytes]:
+    """``source(i)`` (sorted byte lines, ``counts[i]`` of them) for each ``i``, merged: all at once in
+    memory up to :data:`MERGE_LINES` lines, else in batches of about that many lines into sorted run
+    files in ``scratch`` (a temporary folder), merged at the end.
 
     The lines of a batch are merged by one ``list.sort``: Timsort merges the sorted runs it finds in C,
-    several times faster than ``heapq.merge`` comparing in Python (which only merges the run files); the
-    batch's lines are in memory either way (each source holds its report's lines)."""
-    if count <= MERGE_FAN_IN:
-        yield from _sorted_batch(source, range(count))
+    several times faster than ``heapq.merge`` comparing in Python (which only merges the run files)."""
+    batches = _batches(counts, MERGE_LINES)
+    if len(batches) <= 1:
+        yield from _sorted_batch(source, batches[0] if batches else range(0))
         return
     folder = Path(tempfile.mkdtemp(prefix=".merge-", dir=scratch))
     runs = []
     try:
-        for start in range(0, count, MERGE_FAN_IN):
-            path = folder / f"run-{start:08d}"
+        for batch in batches:
+            path = folder / f"run-{batch.start:08d}"
             with open(path, "wb") as fh:
-                fh.writelines(_sorted_batch(source, range(start, min(count, start + MERGE_FAN_IN))))
+                fh.writelines(_sorted_batch(source, batch))
             runs.append(path)
         files = [open(path, "rb", buffering=1 << 16) for path in runs]
         try:
@@ -555,6 +563,20 @@ def _merge_runs(source, count: int, scratch: Optional[Path]) -> Iterator[bytes]:
         for path in runs:
             path.unlink(missing_ok=True)
         os.rmdir(folder)
+
+
+def _batches(counts: Sequence[int], budget: int) -> list[range]:
+    """Consecutive indexes of ``counts`` grouped so that each group's sum stays within ``budget`` (a
+    group of one may exceed it)."""
+    groups, start, held = [], 0, 0
+    for i, count in enumerate(counts):
+        if i > start and held + count > budget:
+            groups.append(range(start, i))
+            start, held = i, 0
+        held += count
+    if counts:
+        groups.append(range(start, len(counts)))
+    return groups
 
 
 def as_store(graph, extractions: Sequence = ()) -> ReportStore:

@@ -23,16 +23,16 @@ def _parts(store):
             for i, ex in enumerate(store.reports)]
 
 
-@pytest.mark.parametrize("fan_in", [256, 2])
-def test_store_holds_the_merged_graph_report_by_report(fan_in, monkeypatch):
+@pytest.mark.parametrize("merge_lines", [2_500_000, 40])
+def test_store_holds_the_merged_graph_report_by_report(merge_lines, monkeypatch):
     """Same report graphs (disjoint, same triples each), merges and counts as build_graph, also when
-    the reports are merged through run files (a small fan-in)."""
+    the reports are merged through run files (a small line budget)."""
     import kg.store
     from kg.build import class_counts
     from kg.rdf import build_graph
     from kg.store import build_store
 
-    monkeypatch.setattr(kg.store, "MERGE_FAN_IN", fan_in)
+    monkeypatch.setattr(kg.store, "MERGE_LINES", merge_lines)
     graph = build_graph(_merging_reports())
     store = build_store(_merging_reports())
     assert store.merges == graph.merges and store.merges
@@ -41,6 +41,19 @@ def test_store_holds_the_merged_graph_report_by_report(fan_in, monkeypatch):
     assert store.classes == class_counts(graph)
     lines = list(store.ntriples())
     assert lines == sorted(set(lines)) and len(lines) == len(graph)
+    assert len(kg.store._batches(store._counts, merge_lines)) == (1 if merge_lines > len(lines) else len(store._counts))
+
+
+@pytest.mark.parametrize("counts, budget, groups", [
+    ([10, 10, 10, 10], 25, [(0, 2), (2, 4)]),
+    ([30, 5, 5], 25, [(0, 1), (1, 3)]),  # a report larger than the budget is a batch alone
+    ([1, 2], 10, [(0, 2)]),
+    ([], 10, []),
+])
+def test_merge_batches_stay_within_the_line_budget(counts, budget, groups):
+    from kg.store import _batches
+
+    assert [(r.start, r.stop) for r in _batches(counts, budget)] == groups
 
 
 def test_lines_with_colliding_hashes_are_compared_as_bytes(monkeypatch):
