@@ -256,9 +256,11 @@ def test_build_cli_rejects_an_unknown_format_before_reading(tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("fmt", ["ttl", "trig"])
-def test_turtle_and_trig_formatted_in_a_child_process_are_the_same_bytes(seed_build, tmp_path, monkeypatch, fmt):
-    """Large graphs are formatted by pyoxigraph in a child process fed through a pipe: same bytes."""
+@pytest.mark.parametrize("fmt, formatters", [("ttl", 1), ("ttl", 2), ("ttl", 3), ("trig", 1)])
+def test_turtle_and_trig_formatted_in_child_processes_are_the_same_bytes(seed_build, tmp_path, monkeypatch, fmt,
+                                                                          formatters):
+    """Large graphs are formatted by pyoxigraph in child processes fed through pipes: Turtle in chunks
+    cut between subjects, shared by several children; TriG streamed to one. Same bytes."""
     import kg.exporters.rdf as rdf
     from kg.store import build_store
 
@@ -266,15 +268,54 @@ def test_turtle_and_trig_formatted_in_a_child_process_are_the_same_bytes(seed_bu
     write = rdf.write_turtle if fmt == "ttl" else rdf.write_trig
     here = write(store, tmp_path / f"here.{fmt}", seed_build.reports).read_bytes()
     monkeypatch.setattr(rdf, "PIPED_FROM", 0)
+    monkeypatch.setattr(rdf, "CHUNK_LINES", 500)  # the seeds' 9,000 lines in some 18 chunks
+    monkeypatch.setattr(rdf, "_formatters", lambda: formatters)
+    chunks = list(rdf._subject_chunks(store.ntriples(), rdf.CHUNK_LINES))
+    assert len(chunks) > 10 and b"".join(chunks) == b"".join(store.ntriples())
     piped = write(store, tmp_path / f"piped.{fmt}", seed_build.reports).read_bytes()
     assert piped == here and len(here) > 100_000
 
 
-def test_a_failing_formatting_process_names_the_file_and_leaves_no_file(tmp_path, monkeypatch):
+def test_chunks_end_where_a_subject_does():
+    from kg.exporters.rdf import _subject_chunks
+
+    lines = [b"<a> <p> 1 .\n", b"<a> <q> 2 .\n", b"<ab> <p> 3 .\n", b"<b> <p> 4 .\n", b"<b> <q> 5 .\n"]
+    assert list(_subject_chunks(iter(lines), 1)) == [b"".join(lines[:2]), lines[2], b"".join(lines[3:])]
+    assert list(_subject_chunks(iter(lines), 10)) == [b"".join(lines)]
+    assert list(_subject_chunks(iter([]), 1)) == []
+
+
+@pytest.mark.parametrize("fmt, formatters", [("ttl", 2), ("ttl", 1), ("trig", 1)])
+def test_a_failing_formatting_process_names_the_file_and_leaves_no_file(tmp_path, monkeypatch, fmt, formatters):
     import kg.exporters.rdf as rdf
 
     monkeypatch.setattr(rdf, "PIPED_FROM", 0)
-    target = tmp_path / "graph.ttl"
-    with pytest.raises(RuntimeError, match=r"graph\.ttl.*formatting process"):
-        rdf._write_pretty(target, iter([b"<a> <b> not-a-term .\n"]), "ttl", size=1)
+    monkeypatch.setattr(rdf, "CHUNK_LINES", 1)
+    monkeypatch.setattr(rdf, "_formatters", lambda: formatters)
+    target = tmp_path / f"graph.{fmt}"
+    lines = [b"<a> <b> <c> .\n", b"<d> <b> not-a-term .\n", b"<e> <b> <c> .\n"]
+    with pytest.raises(RuntimeError, match=rf"graph\.{fmt}.*formatting process.*exit status 1"):
+        rdf._write_pretty(target, iter(lines), fmt, size=1)
     assert not target.exists() and not list(tmp_path.iterdir())
+
+
+def test_a_failing_merge_stops_the_formatting_processes_and_is_raised(tmp_path, monkeypatch):
+    """An error in the lines fed to the children (a run file that cannot be written, say) is the one
+    raised; no child is left running."""
+    import kg.exporters.rdf as rdf
+
+    monkeypatch.setattr(rdf, "CHUNK_LINES", 1)
+    monkeypatch.setattr(rdf, "_formatters", lambda: 2)
+    started = []
+    formatter = rdf._formatter
+    monkeypatch.setattr(rdf, "_formatter", lambda *a: started.append(formatter(*a)) or started[-1])
+
+    def lines():
+        yield b"<a> <b> <c> .\n"
+        yield b"<d> <b> <c> .\n"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        rdf._write_pretty(tmp_path / "graph.ttl", lines(), "ttl", size=rdf.PIPED_FROM)
+    assert len(started) == 2 and all(child.poll() is not None for child in started)
+    assert not list(tmp_path.iterdir())

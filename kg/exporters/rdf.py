@@ -139,18 +139,33 @@ class _WithoutPrefixes(io.RawIOBase):
         self._head = b""
 
 
-#: From this many lines on, Turtle and TriG are written by pyoxigraph in a child process
+#: From this many lines on, Turtle and TriG are written by pyoxigraph in child processes
 #: (:func:`_write_pretty`); below, in this one (starting Python costs about 0.1 s).
 PIPED_FROM = 200_000
+#: Lines a child formats at once when several format Turtle (:func:`_pretty_parallel`); a chunk ends
+#: where a subject does.
+CHUNK_LINES = 32_768
+
+
+def _formatters() -> int:
+    """How many child processes format Turtle: two where this process may run on two cores or more
+    (with the merge feeding them, two keep the cores busy), else one."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return 2 if cpus >= 2 else 1
 
 
 def _write_pretty(path: Path, lines, fmt: str, size: int = 0) -> Path:
     """Sorted N-Triples/N-Quads lines written as Turtle or TriG by pyoxigraph (streamed both ways).
 
-    With ``size`` (the number of lines) at least :data:`PIPED_FROM`, pyoxigraph runs in a child process
-    (:func:`_pretty_main`) that reads the lines from a pipe and writes the file: this process merges the
-    lines while the child formats them, two cores instead of one (pyoxigraph holds the GIL while it
-    formats). The bytes are the same either way."""
+    With ``size`` (the number of lines) at least :data:`PIPED_FROM`, pyoxigraph runs in child processes
+    that read the lines from pipes (pyoxigraph holds the GIL while it formats), while this process
+    merges them: Turtle in chunks that end with a subject, shared by :func:`_formatters` children
+    (:func:`_pretty_parallel`), TriG streamed to one (:func:`_pretty_piped`). The bytes are the same
+    either way: Turtle ends each subject's statements with `` .`` and a line break, so the Turtle of
+    chunks cut between subjects, joined, is the Turtle of the whole."""
     from kg.fsutil import atomic_open
 
     prefixes = _prefixes()
@@ -158,6 +173,9 @@ def _write_pretty(path: Path, lines, fmt: str, size: int = 0) -> Path:
         fh.write("".join(f"@prefix {k}: <{v}> .\n" for k, v in prefixes.items()).encode("utf-8") + b"\n")
         if size < PIPED_FROM:
             _pretty(io.BufferedReader(_LinesReader(lines), buffer_size=1 << 16), fh, fmt, prefixes)
+        elif fmt == "ttl":
+            fh.flush()
+            _pretty_parallel(lines, fh, prefixes, path, _formatters())
         else:
             fh.flush()
             _pretty_piped(lines, fh, fmt, prefixes, path)
@@ -175,15 +193,51 @@ def _pretty(source, fh, fmt: str, prefixes: dict) -> None:
     sink.close_stream()
 
 
+def _formatter(mode: str, fmt: str, prefixes: dict, stdout):
+    """A child process running :func:`_pretty_main` (``mode``: "stream" or "chunks"), its input a pipe,
+    its messages in a temporary file (read if it fails; a pipe nobody reads could fill and stall it)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # this process's kg
+    log = tempfile.TemporaryFile()
+    child = subprocess.Popen([sys.executable, "-c", "from kg.exporters.rdf import _pretty_main; _pretty_main()",
+                              mode, fmt, json.dumps(prefixes)], stdin=subprocess.PIPE, stdout=stdout,
+                             stderr=log, env=env)
+    child.log = log
+    return child
+
+
+def _finish(children: list, path: Path, complete: bool = True) -> None:
+    """Wait for the formatting children; a failed one (or ``complete`` false: output missing) fails
+    the writing of ``path`` with the child's last message."""
+    try:
+        failed = [child for child in children if child.wait() != 0]
+        if failed or not complete:
+            child = (failed or children)[0]
+            child.log.seek(0)
+            message = child.log.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise RuntimeError(f"writing {path} failed in the formatting process (exit status "
+                               f"{child.returncode}): {(message or ['no message'])[0]}")
+    finally:
+        _reap(children)
+
+
+def _reap(children: list) -> None:
+    """Kill the children still running, wait for them, close their message files."""
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        child.log.close()
+
+
 def _pretty_piped(lines, fh, fmt: str, prefixes: dict, path: Path) -> None:
     """:func:`_pretty` in a child process writing to ``fh`` (at its current end), fed ``lines``."""
     import subprocess
-    import sys
 
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # this process's kg
-    child = subprocess.Popen([sys.executable, "-c", "from kg.exporters.rdf import _pretty_main; _pretty_main()",
-                              fmt, json.dumps(prefixes)], stdin=subprocess.PIPE, stdout=fh, stderr=subprocess.PIPE,
-                             env=env)
+    child = _formatter("stream", fmt, prefixes, fh)
     try:
         try:
             for chunk in iter(lambda: b"".join(itertools.islice(lines, 4096)), b""):
@@ -191,25 +245,103 @@ def _pretty_piped(lines, fh, fmt: str, prefixes: dict, path: Path) -> None:
             child.stdin.close()
         except BrokenPipeError:  # the child stopped reading: its exit status and message say why
             pass
-        error = child.stderr.read()
-        if child.wait() != 0:
-            message = error.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-            raise RuntimeError(f"writing {path} failed in the formatting process (exit status "
-                               f"{child.returncode}): {message[0]}")
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        _finish([child], path)
+
+
+def _subject_chunks(lines, size: int):
+    """The lines joined in chunks of at least ``size`` lines (the last may be shorter), each ending
+    where a subject does."""
+    batch: list = []
+    for line in lines:
+        if len(batch) >= size and not line.startswith(batch[-1][:batch[-1].index(b" ") + 1]):
+            yield b"".join(batch)
+            batch = []
+        batch.append(line)
+    if batch:
+        yield b"".join(batch)
+
+
+def _pretty_parallel(lines, fh, prefixes: dict, path: Path, children: int) -> None:
+    """Turtle formatted by ``children`` child processes at once: the lines cut into chunks between
+    subjects (:func:`_subject_chunks`), chunk ``k`` formatted by child ``k % children``, each chunk's
+    Turtle written to ``fh`` in order. A thread feeds the children (merging the lines as it goes)
+    while this one writes what they give back."""
+    import subprocess
+    import threading
+
+    procs = [_formatter("chunks", "ttl", prefixes, subprocess.PIPE) for _ in range(children)]
+    fed: list = []  # the number of chunks fed, once all are
+    failed: list = []
+
+    def feed() -> None:
+        count = 0
+        try:
+            for count, chunk in enumerate(_subject_chunks(lines, CHUNK_LINES), 1):
+                pipe = procs[(count - 1) % children].stdin
+                pipe.write(len(chunk).to_bytes(8, "big"))
+                pipe.write(chunk)
+            fed.append(count)
+        except BrokenPipeError:  # a child stopped reading: its exit status and message say why
+            pass
+        except BaseException as exc:  # the merge failed (a run file could not be written, say)
+            failed.append(exc)
+        finally:
+            for child in procs:
+                try:
+                    child.stdin.close()
+                except BrokenPipeError:
+                    pass
+
+    feeder = threading.Thread(target=feed, name="kg-turtle-feed", daemon=True)
+    feeder.start()
+    written, done = 0, False
+    try:
+        while True:
+            out = procs[written % children].stdout
+            head = out.read(8)
+            if len(head) < 8:
+                break
+            size = int.from_bytes(head, "big")
+            while size:
+                piece = out.read(min(size, 1 << 20))
+                if not piece:
+                    break
+                fh.write(piece)
+                size -= len(piece)
+            if size:
+                break  # the child died mid-chunk: its exit status says why
+            written += 1
+        done = True
+    finally:
+        if not done or failed:  # the feeder may wait on a child nobody reads: end them
+            _reap(procs)
+        feeder.join()
+        for child in procs:
+            child.stdout.close()
+    if failed:
+        raise failed[0]
+    _finish(procs, path, complete=fed == [written])
 
 
 def _pretty_main() -> None:
-    """The child of :func:`_pretty_piped`: N-Quads lines on stdin, the body of the Turtle or TriG on
-    stdout (arguments: the format and the prefixes as JSON)."""
+    """The child of :func:`_pretty_piped` ("stream": N-Quads lines on stdin, the body of the Turtle or
+    TriG on stdout) and of :func:`_pretty_parallel` ("chunks": each chunk of lines on stdin, then its
+    Turtle on stdout, each as 8 bytes of length and the bytes). Arguments: the mode, the format and
+    the prefixes as JSON."""
     import sys
 
-    fmt, prefixes = sys.argv[1], json.loads(sys.argv[2])
-    _pretty(sys.stdin.buffer, sys.stdout.buffer, fmt, prefixes)
-    sys.stdout.buffer.flush()
+    mode, fmt, prefixes = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    if mode == "stream":
+        _pretty(source, sink, fmt, prefixes)
+    else:
+        while head := source.read(8):
+            body = io.BytesIO()
+            _pretty(io.BytesIO(source.read(int.from_bytes(head, "big"))), body, fmt, prefixes)
+            sink.write(len(body.getbuffer()).to_bytes(8, "big"))
+            sink.write(body.getbuffer())
+    sink.flush()
 
 
 def _write_lines(path: Path, lines) -> Path:
