@@ -240,6 +240,8 @@ def cross_report_merges(mentions) -> list[tuple[str, str, str]]:
         by_group.setdefault((n["district"], n["group"]), []).append(iri)
     out = []
     for (district_iri, group), iris in by_group.items():
+        if len(set().union(*(nodes[x]["reports"] for x in iris))) < 2:
+            continue  # one report names them all: it keeps them apart (the test below, for every pair)
         kind = "project" if group == "project" else "org"
         edges: dict[tuple[str, str], str] = {}
         for i, x in enumerate(iris):

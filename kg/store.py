@@ -480,47 +480,95 @@ def _make_disjoint(store: ReportStore) -> None:
     candidate lines are compared as bytes. Most lines name a node minted with their report's district
     and occur once, so this costs a hash a line, where a merge of all the reports' lines compared each
     in Python. The array is the step's only cost that grows with the corpus (a line's hash is made
-    again in the second pass rather than kept: a second array would double the step's peak memory)."""
+    again in the second pass rather than kept: a second array would double the step's peak memory).
+    zlib lets go of the GIL: a thread decompresses the next reports and compresses the last ones
+    while this one splits, hashes and sorts (:class:`_ZlibThread`)."""
     import numpy
 
     count = len(store._blobs)
 
-    def joined(i: int) -> list[bytes]:  # unsorted: sorted once, at the end
-        return _lines(store._blobs[i]) + _lines(store._extra[i])
+    def joined(pair: tuple) -> list[bytes]:  # unsorted: sorted once, at the end
+        rest, extra = pair
+        return (rest.splitlines(keepends=True) if rest else []) + (extra.splitlines(keepends=True) if extra else [])
 
     def hashed(lines: list[bytes]):
         return numpy.fromiter(map(_line_hash, lines), dtype=numpy.int64, count=len(lines))
 
+    def decompressed(i: int) -> tuple:
+        return zlib.decompress(store._blobs[i]), zlib.decompress(store._extra[i])
+
     total = sum(store._counts) + sum(store._extra_counts)
     every = numpy.empty(total, dtype=numpy.int64)
     at = 0
-    for i in range(count):
-        lines = joined(i)
-        every[at:at + len(lines)] = hashed(lines)
-        at += len(lines)
+    with _ZlibThread() as thread:
+        for pair in thread.ahead(decompressed, range(count)):
+            lines = joined(pair)
+            every[at:at + len(lines)] = hashed(lines)
+            at += len(lines)
     every.sort()
     shared = numpy.unique(every[1:][every[1:] == every[:-1]])
     del every
     first: dict[bytes, int] = {}  # a candidate line → the first report holding it
     classes: Counter = Counter()
-    for i in range(count):
-        lines = joined(i)
-        candidates = numpy.flatnonzero(numpy.isin(hashed(lines), shared)) if shared.size else ()
-        if len(candidates):
-            held = set()
-            for k in candidates:
-                line = lines[k]
-                if first.setdefault(line, i) != i:
-                    held.add(k)
-            if held:
-                lines = [line for k, line in enumerate(lines) if k not in held]
-        lines.sort()
-        data = b"".join(lines)
-        classes.update(m.decode("utf-8") for m in _TYPE_GWR.findall(data))
-        store._blobs[i] = zlib.compress(data, 1)
-        store._counts[i] = len(lines)
+    with _ZlibThread() as thread:
+        for i, pair in enumerate(thread.ahead(decompressed, range(count))):
+            lines = joined(pair)
+            candidates = numpy.flatnonzero(numpy.isin(hashed(lines), shared)) if shared.size else ()
+            held = [k for k in candidates.tolist() if first.setdefault(lines[k], i) != i] if len(candidates) else []
+            for k in reversed(held):  # ascending, as flatnonzero gives them
+                del lines[k]
+            lines.sort()
+            data = b"".join(lines)
+            classes.update(m.decode("utf-8") for m in _TYPE_GWR.findall(data))
+            thread.later(store._blobs.__setitem__, i, zlib.compress, data, 1)
+            store._counts[i] = len(lines)
     store._extra = store._extra_counts = None
     store.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class _ZlibThread:
+    """A thread for work that lets go of the GIL (zlib), beside this one: ``ahead(func, items)`` gives
+    ``func(item)`` in order, computed a few items ahead; ``later(put, key, func, *args)`` runs
+    ``put(key, func(*args))`` when a few more are queued, and at the latest on leaving the block.
+    Few at a time: the items in flight are whole reports' lines."""
+
+    WINDOW = 4
+
+    def __enter__(self):
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-zlib")
+        self._later: deque = deque()
+        return self
+
+    def ahead(self, func, items) -> Iterator:
+        from collections import deque
+
+        pending: deque = deque()
+        for item in items:
+            pending.append(self._pool.submit(func, item))
+            if len(pending) > self.WINDOW:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def later(self, put, key, func, *args) -> None:
+        self._later.append((put, key, self._pool.submit(func, *args)))
+        while len(self._later) > self.WINDOW:
+            self._settle()
+
+    def _settle(self) -> None:
+        put, key, future = self._later.popleft()
+        put(key, future.result())
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                while self._later:
+                    self._settle()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _lines(blob: bytes) -> list[bytes]:

@@ -181,3 +181,20 @@ def test_store_of_reports_mapped_beforehand_is_the_same():
     assert given == []  # emptied: the caller would otherwise keep every report's lines to the end
     with pytest.raises(ValueError):
         build_store(reports, mapped=[None])
+
+
+def test_the_zlib_thread_keeps_order_and_settles_everything():
+    """_make_disjoint's helper thread: results ahead in item order; every deferred result put by the
+    end of the block."""
+    import zlib
+
+    from kg.store import _ZlibThread
+
+    blobs = [zlib.compress(b"%d\n" % i * (i + 1)) for i in range(20)]
+    out: dict = {}
+    with _ZlibThread() as thread:
+        for i, data in enumerate(thread.ahead(zlib.decompress, blobs)):
+            assert data == b"%d\n" % i * (i + 1)
+            thread.later(out.__setitem__, i, zlib.compress, data, 1)
+        assert len(out) < 20  # the last few are still in flight here
+    assert [zlib.decompress(out[i]) for i in range(20)] == [zlib.decompress(b) for b in blobs]
