@@ -261,6 +261,8 @@ class MappedReport(NamedTuple):
     extra: bytes
     #: how many lines ``extra`` holds
     extra_count: int
+    #: the 64-bit hashes of ``blob``'s lines, then ``extra``'s (:func:`_line_hashes`), 8 bytes each
+    hashes: bytes
     #: :func:`kg.rdf.report_mentions` without the report index (the first item), which build_store adds
     mentions: tuple
     district_iri: str
@@ -287,7 +289,8 @@ def _map_one(extraction) -> MappedReport:
     rest, functional = _nt_lines(triples, FUNCTIONAL)
     blob, count = _compressed(rest)
     extra, extra_count = _compressed(functional)
-    return MappedReport(blob, count, extra, extra_count, mentions, ents.district_iri, ents.district_name)
+    hashes = _line_hashes(rest + functional).tobytes()
+    return MappedReport(blob, count, extra, extra_count, hashes, mentions, ents.district_iri, ents.district_name)
 
 
 def build_store(extractions: Iterable, scratch: Optional[Path] = None,
@@ -314,6 +317,8 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
     them): a packed report is unpacked only to be mapped here, and the store's ``reports`` are then its
     heads (kg.model.ReportHead: the document without its text, the meta facts), all the writers read.
     """
+    import numpy
+
     from kg.model import PackedExtraction, Reports, unpacked
     from kg.rdf import fold_report
     from kg.resolve import cross_report_merges
@@ -328,7 +333,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         mapped.clear()
     store = ReportStore([])
     store.reports = [ex.head if isinstance(ex, PackedExtraction) else ex for ex, _ in pairs]
-    store._extra, store._extra_counts = [], []
+    store._extra, store._extra_counts, store._hashes = [], [], []
     mentions: list = []
     district_label: dict = {}
     districts: list = []  # each report's district IRI
@@ -343,6 +348,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         store._counts.append(report.count)
         store._extra.append(report.extra)
         store._extra_counts.append(report.extra_count)
+        store._hashes.append(numpy.frombuffer(report.hashes, dtype=numpy.int64))
         del report
 
     folds = cross_report_merges(mentions)
@@ -362,8 +368,9 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         labels = _first_labels(store, set(into) | set(into.values()), sorted(i for r in held.values() for i in r))
         store.merges = fold_report(folds, mentions, district_label, labels.get)
         for d, moves in by_district.items():
-            _fold_lines(store._blobs, store._counts, moves, held[d])
-            _fold_lines(store._extra, store._extra_counts, moves, held[d])
+            for i in _fold_lines(store._blobs, store._counts, moves, held[d]) + \
+                    _fold_lines(store._extra, store._extra_counts, moves, held[d]):
+                store._hashes[i] = None  # its lines changed: hashed again by _make_disjoint
     del mentions
     _merge_functional_lines(store, scratch)
     _make_disjoint(store)
@@ -448,41 +455,55 @@ def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None
         lines = set(_lines(store._extra[i])) - remove.get(i, set()) | add.get(i, set())
         store._extra[i] = zlib.compress(b"".join(sorted(lines)), 1)
         store._extra_counts[i] = len(lines)
+        store._hashes[i] = None
 
 
-def _fold_lines(blobs: list, counts: list, into: dict, reports: Sequence[int]) -> None:
+def _fold_lines(blobs: list, counts: list, into: dict, reports: Sequence[int]) -> list[int]:
     """Replace each folded node's IRI (``into``: IRI → the IRI it folds into) by its target's in the
-    lines of ``reports`` (indexes) that hold it."""
+    lines of ``reports`` (indexes) that hold it; gives the indexes of the reports changed."""
     names = {f"<{a}>".encode("utf-8"): f"<{b}>".encode("utf-8") for a, b in into.items()}
     pattern = re.compile(b"|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
+    changed = []
     for i in reports:
         data = zlib.decompress(blobs[i])
         if not pattern.search(data):
             continue
+        changed.append(i)
         lines = sorted(set(pattern.sub(lambda m: names[m.group(0)], data).splitlines(keepends=True)))
         blobs[i] = zlib.compress(b"".join(lines), 1)
         counts[i] = len(lines)
+    return changed
 
 
 # an rdf:type line with a gwr: class (the search starts from the literal text: fast on whole blobs)
 _TYPE_GWR = re.compile(rb"> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <https://w3id\.org/gwr/ontology#([^>]+)> \.\n")
 
 
-_line_hash = hash  # what _make_disjoint finds candidate duplicates by (a test makes it collide)
+def _line_hashes(lines: Sequence[bytes]):
+    """Each line's 64-bit hash (an int64 array), the same in every process (Python's hash of bytes is
+    salted per process, so the workers' could not be used here): CRC-32 and Adler-32 side by side.
+    :func:`_make_disjoint` finds candidate duplicates by them and compares those as bytes, so a
+    collision costs a comparison, never a line."""
+    import numpy
+
+    n = len(lines)
+    crc = numpy.fromiter(map(zlib.crc32, lines), dtype=numpy.uint32, count=n).astype(numpy.uint64)
+    adler = numpy.fromiter(map(zlib.adler32, lines), dtype=numpy.uint32, count=n).astype(numpy.uint64)
+    return ((crc << numpy.uint64(32)) | adler).view(numpy.int64)
 
 
 def _make_disjoint(store: ReportStore) -> None:
     """Each report's two line sets joined; a line several reports hold stays in the first's only; the
     classes counted on the way (rdf:type lines with a gwr: class).
 
-    The lines several reports hold are found by their hashes: every line's hash goes into one array
-    (8 bytes a line), sorted in place; the hashes seen more than once are the candidates, and only the
-    candidate lines are compared as bytes. Most lines name a node minted with their report's district
-    and occur once, so this costs a hash a line, where a merge of all the reports' lines compared each
-    in Python. The array is the step's only cost that grows with the corpus (a line's hash is made
-    again in the second pass rather than kept: a second array would double the step's peak memory).
-    zlib lets go of the GIL: a thread decompresses the next reports and compresses the last ones
-    while this one splits, hashes and sorts (:class:`_ZlibThread`)."""
+    The lines several reports hold are found by their hashes (:func:`_line_hashes`, made by
+    :func:`map_one` in the extraction workers; made here again only for the reports whose lines the
+    fold or the functional merge changed): all the reports' hashes go into one array (8 bytes a
+    line), sorted in place; the hashes seen more than once are the candidates, and only the candidate
+    lines are compared as bytes. Most lines name a node minted with their report's district and occur
+    once, so a report's lines are read once, in the second pass, where a merge of all the reports'
+    lines compared each in Python. zlib lets go of the GIL: a thread decompresses the next reports and
+    compresses the last ones while this one splits and sorts (:class:`_ZlibThread`)."""
     import numpy
 
     count = len(store._blobs)
@@ -491,20 +512,14 @@ def _make_disjoint(store: ReportStore) -> None:
         rest, extra = pair
         return (rest.splitlines(keepends=True) if rest else []) + (extra.splitlines(keepends=True) if extra else [])
 
-    def hashed(lines: list[bytes]):
-        return numpy.fromiter(map(_line_hash, lines), dtype=numpy.int64, count=len(lines))
-
     def decompressed(i: int) -> tuple:
         return zlib.decompress(store._blobs[i]), zlib.decompress(store._extra[i])
 
-    total = sum(store._counts) + sum(store._extra_counts)
-    every = numpy.empty(total, dtype=numpy.int64)
-    at = 0
+    changed = [i for i, hashes in enumerate(store._hashes) if hashes is None]
     with _ZlibThread() as thread:
-        for pair in thread.ahead(decompressed, range(count)):
-            lines = joined(pair)
-            every[at:at + len(lines)] = hashed(lines)
-            at += len(lines)
+        for i, pair in zip(changed, thread.ahead(decompressed, changed)):
+            store._hashes[i] = _line_hashes(joined(pair))
+    every = numpy.concatenate(store._hashes) if count else numpy.empty(0, dtype=numpy.int64)
     every.sort()
     shared = numpy.unique(every[1:][every[1:] == every[:-1]])
     del every
@@ -513,8 +528,9 @@ def _make_disjoint(store: ReportStore) -> None:
     with _ZlibThread() as thread:
         for i, pair in enumerate(thread.ahead(decompressed, range(count))):
             lines = joined(pair)
-            candidates = numpy.flatnonzero(numpy.isin(hashed(lines), shared)) if shared.size else ()
-            held = [k for k in candidates.tolist() if first.setdefault(lines[k], i) != i] if len(candidates) else []
+            candidates = numpy.flatnonzero(numpy.isin(store._hashes[i], shared)).tolist() if shared.size else ()
+            store._hashes[i] = None
+            held = [k for k in candidates if first.setdefault(lines[k], i) != i]
             for k in reversed(held):  # ascending, as flatnonzero gives them
                 del lines[k]
             lines.sort()
@@ -522,7 +538,7 @@ def _make_disjoint(store: ReportStore) -> None:
             classes.update(m.decode("utf-8") for m in _TYPE_GWR.findall(data))
             thread.later(store._blobs.__setitem__, i, zlib.compress, data, 1)
             store._counts[i] = len(lines)
-    store._extra = store._extra_counts = None
+    store._extra = store._extra_counts = store._hashes = None
     store.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

@@ -59,11 +59,14 @@ def test_merge_batches_stay_within_the_line_budget(counts, budget, groups):
 def test_lines_with_colliding_hashes_are_compared_as_bytes(monkeypatch):
     """The reports are made disjoint by comparing the lines whose hashes several reports share: with
     a hash under which most lines collide, the parts are still exactly build_graph's."""
+    import numpy
+
     import kg.store
     from kg.rdf import build_graph
     from kg.store import build_store
 
-    monkeypatch.setattr(kg.store, "_line_hash", lambda line: len(line) % 7)
+    monkeypatch.setattr(kg.store, "_line_hashes", lambda lines: numpy.array([len(line) % 7 for line in lines],
+                                                                          dtype=numpy.int64))
     graph = build_graph(_merging_reports())
     store = build_store(_merging_reports())
     assert [(n, p) for n, p in _parts(store)] == [(ex.document.name, set(g)) for ex, g in graph.parts]
@@ -198,3 +201,21 @@ def test_the_zlib_thread_keeps_order_and_settles_everything():
             thread.later(out.__setitem__, i, zlib.compress, data, 1)
         assert len(out) < 20  # the last few are still in flight here
     assert [zlib.decompress(out[i]) for i in range(20)] == [zlib.decompress(b) for b in blobs]
+
+
+def test_line_hashes_are_the_same_in_every_process():
+    """The workers hash each report's lines for the disjoint pass: their hashes must be the client's
+    (Python's own hash of bytes is salted per process)."""
+    import os
+    import subprocess
+    import sys
+
+    from kg.store import _line_hashes
+
+    lines = [b"<a> <b> <c> .\n", "<a> <b> \"县\"@zh .\n".encode("utf-8"), b""]
+    code = "import sys; from kg.store import _line_hashes; sys.stdout.write(_line_hashes(%r).tobytes().hex())" % lines
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        assert out == _line_hashes(lines).tobytes().hex()
+    assert len(set(_line_hashes(lines).tolist())) == 3
