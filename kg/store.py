@@ -27,6 +27,7 @@ import re
 import tempfile
 import zlib
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
@@ -263,6 +264,10 @@ class MappedReport(NamedTuple):
     extra_count: int
     #: the 64-bit hashes of ``blob``'s lines, then ``extra``'s (:func:`_line_hashes`), 8 bytes each
     hashes: bytes
+    #: for ``extra``: each line's subject hash, and the subjects the functional merge may change
+    #: within this report alone (:func:`_functional_keys`), 8 bytes each
+    extra_subjects: bytes
+    extra_local: bytes
     #: :func:`kg.rdf.report_mentions` without the report index (the first item), which build_store adds
     mentions: tuple
     district_iri: str
@@ -290,7 +295,9 @@ def _map_one(extraction) -> MappedReport:
     blob, count = _compressed(rest)
     extra, extra_count = _compressed(functional)
     hashes = _line_hashes(rest + functional).tobytes()
-    return MappedReport(blob, count, extra, extra_count, hashes, mentions, ents.district_iri, ents.district_name)
+    subjects, local = _functional_keys(functional)
+    return MappedReport(blob, count, extra, extra_count, hashes, subjects.tobytes(), local.tobytes(), mentions,
+                        ents.district_iri, ents.district_name)
 
 
 def build_store(extractions: Iterable, scratch: Optional[Path] = None,
@@ -333,7 +340,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         mapped.clear()
     store = ReportStore([])
     store.reports = [ex.head if isinstance(ex, PackedExtraction) else ex for ex, _ in pairs]
-    store._extra, store._extra_counts, store._hashes = [], [], []
+    store._extra, store._extra_counts, store._hashes, store._subjects = [], [], [], []
     mentions: list = []
     district_label: dict = {}
     districts: list = []  # each report's district IRI
@@ -349,6 +356,8 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         store._extra.append(report.extra)
         store._extra_counts.append(report.extra_count)
         store._hashes.append(numpy.frombuffer(report.hashes, dtype=numpy.int64))
+        store._subjects.append((numpy.frombuffer(report.extra_subjects, dtype=numpy.int64),
+                                numpy.frombuffer(report.extra_local, dtype=numpy.int64)))
         del report
 
     folds = cross_report_merges(mentions)
@@ -370,7 +379,7 @@ def build_store(extractions: Iterable, scratch: Optional[Path] = None,
         for d, moves in by_district.items():
             for i in _fold_lines(store._blobs, store._counts, moves, held[d]) + \
                     _fold_lines(store._extra, store._extra_counts, moves, held[d]):
-                store._hashes[i] = None  # its lines changed: hashed again by _make_disjoint
+                store._hashes[i] = store._subjects[i] = None  # its lines changed: hashed again
     del mentions
     _merge_functional_lines(store, scratch)
     _make_disjoint(store)
@@ -399,19 +408,57 @@ def _first_labels(store: ReportStore, nodes: set, reports: Sequence[int]) -> dic
     return out
 
 
+def _functional_keys(lines: Sequence[bytes]) -> tuple:
+    """For one report's FUNCTIONAL lines: each line's subject hash (:func:`_line_hashes`), and the
+    hashes of the subjects whose lines :func:`_merge_functional_lines` could change with this report
+    alone: two labels, two values of a latest-wins property, or an altLabel equal to a label."""
+    subjects: list[bytes] = []
+    nodes: dict[bytes, dict] = {}  # subject → predicate → objects
+    for line in lines:
+        s_end = line.index(b" ")
+        p_end = line.index(b" ", s_end + 1)
+        subjects.append(line[:s_end])
+        nodes.setdefault(line[:s_end], {}).setdefault(line[s_end + 1:p_end], []).append(line[p_end + 1:])
+    local = [s for s, values in nodes.items()
+             if any(len(values.get(p, ())) > 1 for p in (_LABEL, *_LATEST_WINS))
+             or not set(values.get(_ALT_LABEL, ())).isdisjoint(values.get(_LABEL, ()))]
+    return _line_hashes(subjects), _line_hashes(local)
+
+
 def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None:
     """:func:`kg.rdf._merge_functional` on the stored lines: a node's label is the first report's
     (the others become its altLabels there), its status and status year the latest report's (by plan
     year, then file name); an altLabel equal to the node's label is dropped. The reports' lines are
-    read merged in sorted order, so a node's values of one property come together, its label first."""
+    read merged in sorted order, so a node's values of one property come together, its label first.
+
+    Only the nodes it could change take part: those several reports name, and those one report
+    gives two values of a property or an altLabel equal to a label (:func:`_functional_keys`, made by
+    the extraction workers): most nodes are one report's, named once."""
+    import numpy
+
     count = len(store._extra)
+    for i in range(count):
+        if store._subjects[i] is None:  # folded: its subjects changed
+            store._subjects[i] = _functional_keys(_lines(store._extra[i]))
+    if count:
+        named = numpy.concatenate([numpy.unique(subjects) for subjects, _ in store._subjects])
+        named.sort()
+        wanted = numpy.union1d(named[1:][named[1:] == named[:-1]],
+                               numpy.concatenate([local for _, local in store._subjects]))
+        picks = [numpy.isin(subjects, wanted) for subjects, _ in store._subjects]
+        del named, wanted
+    else:
+        picks = []
+    store._subjects = None
     plan = [ex.meta.plan_year or 0 for ex in store.reports]
     tag = [b"\x00%08d\n" % i for i in range(count)]
     remove: dict[int, set] = {}
     add: dict[int, set] = {}
 
     def tagged(i: int) -> Iterator[bytes]:
-        return (line[:-1] + tag[i] for line in _lines(store._extra[i]))
+        if not picks[i].any():
+            return iter(())
+        return (line[:-1] + tag[i] for line in compress(_lines(store._extra[i]), picks[i].tolist()))
 
     def decide(subject: bytes, predicate: bytes, values: list, label: list) -> None:
         objects = {o for _, o in values}
@@ -437,7 +484,7 @@ def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None
                     add.setdefault(i, set()).add(b"%s %s %s .\n" % (subject, _ALT_LABEL, o))
 
     key, values, label = None, [], []
-    for item in _merge_runs(tagged, store._extra_counts, scratch):
+    for item in _merge_runs(tagged, [int(pick.sum()) for pick in picks], scratch):
         line, index = item[:-12], int(item[-9:-1])  # without " .\x00NNNNNNNN\n"
         s_end = line.index(b" ")
         p_end = line.index(b" ", s_end + 1)

@@ -219,3 +219,63 @@ def test_line_hashes_are_the_same_in_every_process():
                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
         assert out == _line_hashes(lines).tobytes().hex()
     assert len(set(_line_hashes(lines).tolist())) == 3
+
+
+def _functional_store(reports: list[list[bytes]], plan_years: list[int]):
+    """A store holding only FUNCTIONAL lines (one list a report), as build_store has it before the
+    functional merge."""
+    import zlib
+    from types import SimpleNamespace
+
+    import numpy
+
+    from kg.store import ReportStore, _functional_keys, _line_hashes
+
+    store = ReportStore([])
+    store.reports = [SimpleNamespace(meta=SimpleNamespace(plan_year=y)) for y in plan_years]
+    lines = [sorted(set(r)) for r in reports]
+    store._extra = [zlib.compress(b"".join(r), 1) for r in lines]
+    store._extra_counts = [len(r) for r in lines]
+    store._hashes = [_line_hashes(r) for r in lines]
+    store._subjects = [_functional_keys(r) for r in lines]
+    assert all(isinstance(a, numpy.ndarray) for a, _ in store._subjects)
+    return store
+
+
+def test_the_functional_merge_reads_only_the_nodes_it_could_change(monkeypatch):
+    """Nodes one report names once are left out of the merge; the result is the merge of every node:
+    a node two reports label differently, one report's node with two labels, with an altLabel equal
+    to its label, with two statuses; and nodes no merge changes."""
+    import zlib
+
+    import kg.store
+    from kg.store import _functional_keys, _merge_functional_lines
+
+    label = b"<http://www.w3.org/2000/01/rdf-schema#label>"
+    alt = b"<http://www.w3.org/2004/02/skos/core#altLabel>"
+    status = b"<https://w3id.org/gwr/ontology#projectStatus>"
+
+    def line(s, p, o):
+        return b"<%s> %s %s .\n" % (s, p, o)
+
+    reports = [
+        [line(b"shared", label, b'"A"'), line(b"two-labels", label, b'"B"'), line(b"two-labels", label, b'"C"'),
+         line(b"alt-is-label", label, b'"D"'), line(b"alt-is-label", alt, b'"D"'), line(b"plain", label, b'"E"'),
+         line(b"plain", alt, b'"F"')],
+        [line(b"shared", label, b'"G"'), line(b"two-statuses", status, b'"x"'), line(b"two-statuses", status, b'"y"'),
+         line(b"alone", label, b'"H"')],
+        [line(b"shared", alt, b'"A"'), line(b"shared", status, b'"z"')],
+    ]
+
+    def merged(every_node: bool) -> list:
+        if every_node:
+            monkeypatch.setattr(kg.store, "_functional_keys", lambda lines: (_functional_keys(lines)[0],) * 2)
+        store = _functional_store(reports, [2024, 2025, 2023])
+        _merge_functional_lines(store, None)
+        monkeypatch.undo()
+        return [zlib.decompress(blob) for blob in store._extra]
+
+    assert merged(False) == merged(True)
+    assert merged(False) != [b"".join(sorted(r)) for r in reports]  # the merge changed something
+    _, local = _functional_keys(reports[0])
+    assert len(local) == 2  # two-labels, alt-is-label
