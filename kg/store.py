@@ -412,17 +412,22 @@ def _functional_keys(lines: Sequence[bytes]) -> tuple:
     """For one report's FUNCTIONAL lines: each line's subject hash (:func:`_line_hashes`), and the
     hashes of the subjects whose lines :func:`_merge_functional_lines` could change with this report
     alone: two labels, two values of a latest-wins property, or an altLabel equal to a label."""
-    subjects: list[bytes] = []
-    nodes: dict[bytes, dict] = {}  # subject → predicate → objects
-    for line in lines:
-        s_end = line.index(b" ")
-        p_end = line.index(b" ", s_end + 1)
-        subjects.append(line[:s_end])
-        nodes.setdefault(line[:s_end], {}).setdefault(line[s_end + 1:p_end], []).append(line[p_end + 1:])
-    local = [s for s, values in nodes.items()
-             if any(len(values.get(p, ())) > 1 for p in (_LABEL, *_LATEST_WINS))
-             or not set(values.get(_ALT_LABEL, ())).isdisjoint(values.get(_LABEL, ()))]
-    return _line_hashes(subjects), _line_hashes(local)
+    terms = [line.split(b" ", 2) for line in lines]  # subject, predicate, object and " .\n"
+    seen: set = set()
+    local: set = set()
+    labels: set = set()
+    alts = []
+    for s, p, o in terms:
+        if p == _ALT_LABEL:
+            alts.append((s, o))
+            continue
+        if (s, p) in seen:  # a label, a status or a status year (FUNCTIONAL): a second value
+            local.add(s)
+        seen.add((s, p))
+        if p == _LABEL:
+            labels.add((s, o))
+    local.update(s for s, o in alts if (s, o) in labels)
+    return _line_hashes([t[0] for t in terms]), _line_hashes(sorted(local))
 
 
 def _merge_functional_lines(store: ReportStore, scratch: Optional[Path]) -> None:
