@@ -6,7 +6,8 @@ report). Everything that reads the whole graph reads it from there:
 
 - the writers (:mod:`kg.exporters.rdf`) merge the reports' sorted lines (in memory up to
   :data:`MERGE_LINES` lines, above that in batches through sorted run files beside the output, so
-  memory does not grow with the corpus) into N-Triples and N-Quads, and pyoxigraph formats Turtle and TriG from the same sorted stream;
+  memory does not grow with the corpus) into N-Triples and N-Quads, and pyoxigraph formats Turtle
+  and TriG from the same sorted stream;
 - the views, the index and SPARQL read a pyoxigraph ``Store`` loaded from those lines
   (:meth:`ReportStore.oxigraph`), through :class:`StoreGraph`, the few read methods of rdflib's
   ``Graph`` that the views use, each answer sorted (pyoxigraph's in-memory order is not stable);
@@ -27,8 +28,8 @@ import re
 import tempfile
 import zlib
 from collections import Counter
-from itertools import compress
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
 
