@@ -299,7 +299,8 @@ def test_a_failing_formatting_process_names_the_file_and_leaves_no_file(tmp_path
     assert not target.exists() and not list(tmp_path.iterdir())
 
 
-def test_a_failing_merge_stops_the_formatting_processes_and_is_raised(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fmt, children", [("ttl", 2), ("trig", 1)])
+def test_a_failing_merge_stops_the_formatting_processes_and_is_raised(tmp_path, monkeypatch, fmt, children):
     """An error in the lines fed to the children (a run file that cannot be written, say) is the one
     raised; no child is left running."""
     import kg.exporters.rdf as rdf
@@ -316,6 +317,6 @@ def test_a_failing_merge_stops_the_formatting_processes_and_is_raised(tmp_path, 
         raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError, match="No space left"):
-        rdf._write_pretty(tmp_path / "graph.ttl", lines(), "ttl", size=rdf.PIPED_FROM)
-    assert len(started) == 2 and all(child.poll() is not None for child in started)
+        rdf._write_pretty(tmp_path / f"graph.{fmt}", lines(), fmt, size=rdf.PIPED_FROM)
+    assert len(started) == children and all(child.poll() is not None for child in started)
     assert not list(tmp_path.iterdir())

@@ -235,18 +235,17 @@ def _reap(children: list) -> None:
 
 def _pretty_piped(lines, fh, fmt: str, prefixes: dict, path: Path) -> None:
     """:func:`_pretty` in a child process writing to ``fh`` (at its current end), fed ``lines``."""
-    import subprocess
-
     child = _formatter("stream", fmt, prefixes, fh)
     try:
-        try:
-            for chunk in iter(lambda: b"".join(itertools.islice(lines, 4096)), b""):
-                child.stdin.write(chunk)
-            child.stdin.close()
-        except BrokenPipeError:  # the child stopped reading: its exit status and message say why
-            pass
-    finally:
-        _finish([child], path)
+        for chunk in iter(lambda: b"".join(itertools.islice(lines, 4096)), b""):
+            child.stdin.write(chunk)
+        child.stdin.close()
+    except BrokenPipeError:  # the child stopped reading: its exit status and message say why
+        pass
+    except BaseException:  # the lines failed (a run file could not be written, say): no child is left
+        _reap([child])
+        raise
+    _finish([child], path)
 
 
 def _subject_chunks(lines, size: int):
