@@ -217,14 +217,6 @@ def _edge_items(items, out: dict[str, None], last: bool = False) -> bool:
     return True
 
 
-def _first_items(items, out: dict[str, None]) -> bool:
-    return _edge_items(items, out)
-
-
-def _last_items(items, out: dict[str, None]) -> bool:
-    return _edge_items(items, out, last=True)
-
-
 def _anchored_at_start(items) -> bool:
     """True when the parsed sequence ``items`` opens with ``^`` (or ``\\A``), perhaps inside non-capturing
     groups: the compiled pattern then opens with the anchor, and sre tries no other position."""
@@ -257,7 +249,7 @@ def first_char_guard(pattern: re.Pattern) -> re.Pattern:
         if prefix or _compiler._get_charset_prefix(parsed, pattern.flags):
             return pattern  # sre scans for it already
         items: dict[str, None] = {}
-        if _first_items(parsed.data, items) or not items:
+        if _edge_items(parsed.data, items) or not items:
             return pattern
         guarded = re.compile(f"(?=[{''.join(sorted(items))}])(?:{pattern.pattern})", pattern.flags)
     except (_NoGuard, ImportError, AttributeError, TypeError, ValueError, re.error, RecursionError):
@@ -283,7 +275,7 @@ def _end_items(items) -> dict[str, None]:
     op, av = items[-1]
     if op is c.AT and av is c.AT_END:
         out: dict[str, None] = {}
-        if _last_items(items[:-1], out):
+        if _edge_items(items[:-1], out, last=True):
             raise _NoGuard  # can match empty before the $
         return out
     if op is c.SUBPATTERN and not av[1] and not av[2] and len(items) == 1:
@@ -314,7 +306,7 @@ def end_guard(pattern: re.Pattern) -> Optional[re.Pattern]:
 
 
 def _class_width(item: str) -> int:
-    """How many characters a class item of :func:`_first_items` stands for (a category but digits: many)."""
+    """How many characters a class item of :func:`_edge_items` stands for (a category but digits: many)."""
     if item in (r"\w", r"\W", r"\S", r"\D", r"\s"):
         return 1 << 16
     if len(item) >= 3:  # a range, its ends escaped: a-b, \--\.
