@@ -150,11 +150,9 @@ CHUNK_LINES = 32_768
 def _formatters() -> int:
     """How many child processes format Turtle: two where this process may run on two cores or more
     (with the merge feeding them, two keep the cores busy), else one."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return 2 if cpus >= 2 else 1
+    from kg.executor import default_workers
+
+    return min(2, default_workers())
 
 
 def _write_pretty(path: Path, lines, fmt: str, size: int = 0) -> Path:
