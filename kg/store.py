@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
@@ -158,8 +158,7 @@ class ReportStore:
 
     def report_lines(self, index: int) -> list[bytes]:
         """One report's N-Triples lines (UTF-8, each ending in ``\\n``), sorted."""
-        data = zlib.decompress(self._blobs[index])
-        return data.splitlines(keepends=True) if data else []
+        return _lines(self._blobs[index])
 
     def ntriples(self, scratch: Optional[Path] = None) -> Iterator[bytes]:
         """Every triple as an N-Triples line, sorted (the reports' sorted lines merged; no duplicates,
@@ -563,7 +562,7 @@ def _make_disjoint(store: ReportStore) -> None:
 
     def joined(pair: tuple) -> list[bytes]:  # unsorted: sorted once, at the end
         rest, extra = pair
-        return (rest.splitlines(keepends=True) if rest else []) + (extra.splitlines(keepends=True) if extra else [])
+        return _split(rest) + _split(extra)
 
     def decompressed(i: int) -> tuple:
         return zlib.decompress(store._blobs[i]), zlib.decompress(store._extra[i])
@@ -604,7 +603,6 @@ class _ZlibThread:
     WINDOW = 4
 
     def __enter__(self):
-        from collections import deque
         from concurrent.futures import ThreadPoolExecutor
 
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-zlib")
@@ -612,8 +610,6 @@ class _ZlibThread:
         return self
 
     def ahead(self, func, items) -> Iterator:
-        from collections import deque
-
         pending: deque = deque()
         for item in items:
             pending.append(self._pool.submit(func, item))
@@ -641,7 +637,11 @@ class _ZlibThread:
 
 
 def _lines(blob: bytes) -> list[bytes]:
-    data = zlib.decompress(blob)
+    return _split(zlib.decompress(blob))
+
+
+def _split(data: bytes) -> list[bytes]:
+    """N-Triples lines, each with its line break."""
     return data.splitlines(keepends=True) if data else []
 
 
