@@ -39,17 +39,12 @@ def test_each_district_is_one_slice_of_its_own_reports(seed_store):
     assert sorted(own) == list(seed_store.ntriples())
 
 
-def test_a_slices_context_is_what_the_whole_graph_holds_about_the_nodes_it_names(seed_build):
-    """The context comes from the reports' lines (only the nodes several districts hold or name), yet
-    it is what lookups in the whole graph give: every triple of another district's reports about a
-    node the slice's triples name, then about the nodes that context names — here also for a district
-    of two reports and for districts that share a city and awards with another."""
+def _clone_store(seed_build):
+    """The seeds and three clones: a district of two reports and one more district, both in the first
+    seed's city (so they share a city, a province, awards and indicators with it)."""
     import dataclasses
 
-    import pyoxigraph as ox
-
-    from kg.iri import DATA
-    from kg.store import _STATEMENT, build_store, district_slices
+    from kg.store import build_store
 
     seeds = seed_build.reports
     city, province = seeds[0].meta.city, seeds[0].meta.province
@@ -59,10 +54,24 @@ def test_a_slices_context_is_what_the_whole_graph_holds_about_the_nodes_it_names
         meta = dataclasses.replace(ex.meta, district=district, division_code=None, city=city, province=province)
         clones.append(dataclasses.replace(ex, meta=meta,
                                           document=dataclasses.replace(ex.document, name=name, path=f"{name}.txt")))
-    store = build_store(list(seeds) + clones)
+    return build_store(list(seeds) + clones)
+
+
+def test_a_slices_context_is_what_the_whole_graph_holds_about_the_nodes_it_names(seed_build):
+    """The context comes from the reports' lines (only the nodes several districts hold or name), yet
+    it is what lookups in the whole graph give: every triple of another district's reports about a
+    node the slice's triples name, then about the nodes that context names — here also for a district
+    of two reports and for districts that share a city and awards with another."""
+    import pyoxigraph as ox
+
+    from kg.iri import DATA
+    from kg.store import _STATEMENT, district_slices
+
+    store = _clone_store(seed_build)
     source = store.graph()._store
     slices = list(district_slices(store))
-    assert len(slices) == len(seeds) + 2 and sorted(len(p.graph.report_store.reports) for p in slices)[-1] == 3
+    assert len(slices) == len(seed_build.reports) + 2
+    assert sorted(len(p.graph.report_store.reports) for p in slices)[-1] == 3
     total = 0
     for piece in slices:
         part = piece.graph.report_store
@@ -125,6 +134,59 @@ def test_the_slices_summaries_add_up_to_the_whole_graphs(seed_store):
     assert total.years == expected.years
     key = lambda row: (row["district"], row["report"])  # noqa: E731
     assert sorted(total.reports, key=key) == sorted(expected.reports, key=key)
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "clones"])
+def test_the_union_of_the_slices_graphs_is_the_whole_graphs(seed_build, corpus):
+    """The whole-graph page is drawn from the district slices' networkx graphs put together
+    (NetworkxUnion): node by node and edge by edge, with every attribute, it is the networkx graph of
+    the whole graph, also where districts share a city, awards and indicators and where a district
+    has two reports."""
+    from kg.store import IndexedGraph, build_store, district_slices
+    from kg.views.model import NetworkxUnion, to_networkx
+
+    store = build_store(seed_build.reports) if corpus == "seeds" else _clone_store(seed_build)
+    union = NetworkxUnion()
+    parts = [to_networkx(piece.graph) for piece in district_slices(store)]
+    for part in parts:
+        union.add(part)
+    got, expected = union.graph(), to_networkx(IndexedGraph(store))
+    assert dict(got.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert sorted(got.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
+    assert vars(got.graph["reports"]) == vars(expected.graph["reports"])
+    assert got.graph["district_labels"] == expected.graph["district_labels"]
+    # several slices name a node: their attributes were put together, not taken from one of them
+    shared = [n for n in expected if sum(n in part for part in parts) > 1]
+    assert any(len(expected.nodes[n]["districts"]) > 1 for n in shared)
+    assert any(expected.nodes[n]["reports"] != part.nodes[n]["reports"] for n in shared for part in parts if n in part)
+
+
+def test_the_whole_graph_page_places_the_district_pages_layouts(seed_store, tmp_path, monkeypatch):
+    """A whole-graph page laid out from its skeleton reuses the district pages' layouts: no district is
+    laid out twice, and each district's nodes keep the places they have on its page, shifted together."""
+    from kg.views import layout as layout_module
+    from kg.views import pyvis_view
+    from kg.views.site import write_site_pages
+
+    monkeypatch.setattr(layout_module, "SKELETON_ABOVE", 0)  # the seeds' graph drawn from its skeleton
+    calls = []
+    real_layout = layout_module.layout
+    monkeypatch.setattr(layout_module, "layout", lambda g, **kw: calls.append(g) or real_layout(g, **kw))
+    pages = []
+    real_page_layout = pyvis_view.page_layout
+    monkeypatch.setattr(pyvis_view, "page_layout",
+                        lambda g, *a: pages.append((g, real_page_layout(g, *a))) or pages[-1][1])
+    write_site_pages(seed_store, tmp_path, graph_page=True)
+    district_pages, (whole, drawn) = pages[:-1], pages[-1]
+    assert len(district_pages) == 5 and len(calls) == 5  # the district pages' layouts, none for the whole
+    for g, pos in district_pages:
+        (district,) = [n for n in g if g.nodes[n]["cls"] == "District"]
+        home = [n for n in whole if layout_module.home_district(n, whole.nodes[n]) == district]
+        assert len(home) > 50
+        dx, dy = drawn[home[0]][0] - pos[home[0]][0], drawn[home[0]][1] - pos[home[0]][1]
+        # the same shift for all (a pixel apart at most: positions are rounded after the shift)
+        assert all(abs(drawn[n][0] - pos[n][0] - dx) <= 1 and abs(drawn[n][1] - pos[n][1] - dy) <= 1 for n in home)
+    assert len(set(drawn.values())) == len(drawn)
 
 
 def test_a_district_page_shows_what_its_own_reports_say(seed_build):

@@ -201,14 +201,19 @@ def home_district(node: str, data: dict) -> str:
 
 
 def skeleton_layout(g, *, seed: int = 7, labelled: dict[str, str] | None = None,
-                    sizes: dict[str, float] | None = None, fixed: frozenset = frozenset()) -> dict[str, tuple[int, int]]:
+                    sizes: dict[str, float] | None = None, fixed: frozenset = frozenset(),
+                    blocks: dict[str, dict[str, tuple[int, int]]] | None = None) -> dict[str, tuple[int, int]]:
     """node → (x, y) like :func:`layout`, in time linear in the graph: each district's nodes (a node
-    several districts mention goes with the first) are laid out alone by :func:`layout` (as on its
-    district page), and the district blocks are placed on rows in the order of their province, city and
-    name (the district-level skeleton: neighbours in the administrative tree are drawn side by side).
-    Edges between blocks (a shared province, city or award) are drawn across."""
+    several districts mention goes with the first) are laid out alone, and the district blocks are
+    placed on rows in the order of their province, city and name (the district-level skeleton:
+    neighbours in the administrative tree are drawn side by side). Edges between blocks (a shared
+    province, city or award) are drawn across.
+
+    ``blocks``: district IRI → the positions of its page (a superset of its nodes here), drawn as they are
+    there when they place every node of the district's block; else the block is laid out by :func:`layout`."""
     labelled = labelled or {}
     sizes = sizes or {}
+    blocks = blocks or {}
     groups: dict[str, list[str]] = defaultdict(list)
     for node, data in g.nodes(data=True):
         groups[home_district(node, data)].append(node)
@@ -221,25 +226,29 @@ def skeleton_layout(g, *, seed: int = 7, labelled: dict[str, str] | None = None,
             else {g.nodes[n].get("cls"): g.nodes[n].get("label", n) for n in sorted(g.neighbors(key))}
         return (parents.get("Province", ""), parents.get("City", ""), g.nodes[key].get("label", key), key)
 
-    blocks = []
+    placed = []
     for key in sorted(groups, key=order):
         nodes = sorted(groups[key])
-        sub = g.subgraph(nodes)
-        pos = layout(sub, seed=seed, labelled={n: labelled[n] for n in nodes if n in labelled},
-                     sizes={n: sizes[n] for n in nodes if n in sizes}, fixed=frozenset(n for n in nodes if n in fixed))
+        drawn = blocks.get(key, {})
+        if all(n in drawn for n in nodes):  # as on the district's page
+            pos = {n: drawn[n] for n in nodes}
+        else:
+            pos = layout(g.subgraph(nodes), seed=seed, labelled={n: labelled[n] for n in nodes if n in labelled},
+                         sizes={n: sizes[n] for n in nodes if n in sizes},
+                         fixed=frozenset(n for n in nodes if n in fixed))
         xs = [x for x, _ in pos.values()] or [0]
         ys = [y for _, y in pos.values()] or [0]
         label_room = max((label_width(labelled[n]) for n in nodes if n in labelled), default=0.0)
         width = max(xs) - min(xs) + label_room + SPACING
         height = max(ys) - min(ys) + 2 * LABEL_LINE + SPACING
-        blocks.append((pos, min(xs), min(ys), width, height))
+        placed.append((pos, min(xs), min(ys), width, height))
 
     # shelf packing: rows about as wide as the drawing is tall
-    area = sum(w * h for _, _, _, w, h in blocks)
-    row_width = max([math.sqrt(area) * 1.2] + [w for _, _, _, w, _ in blocks])
+    area = sum(w * h for _, _, _, w, h in placed)
+    row_width = max([math.sqrt(area) * 1.2] + [w for _, _, _, w, _ in placed])
     out: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
-    for pos, x0, y0, width, height in blocks:
+    for pos, x0, y0, width, height in placed:
         if x > 0 and x + width > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
         for node, (px, py) in pos.items():

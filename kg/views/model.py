@@ -258,6 +258,65 @@ def _spread_reports(g, reports: Reports) -> None:
             g.nodes[o]["reports"] |= g.nodes[s]["reports"]
 
 
+class NetworkxUnion:
+    """The :func:`to_networkx` graph of a whole graph, put together from those of its district slices
+    (:func:`kg.store.district_slices`), so that a whole-graph page drawn after the district pages does
+    not read and convert every triple once more.
+
+    Every attribute :func:`to_networkx` gives is a union over triples (a node's facts, the evidence of a
+    node or an edge, a node's reports, the graph's reports and district labels), or one value that each
+    slice naming the node carries alike (its label and class: a slice holds the label and types of every
+    node it names); a node's districts follow from its reports. So the union of the slices' graphs is the
+    whole graph's (tests compare them, node by node and edge by edge)."""
+
+    def __init__(self):
+        self._nodes: dict[str, dict] = {}
+        self._edges: dict[tuple[str, str, str], dict] = {}
+        self._reports = Reports()
+        self._district_labels: dict[str, str] = {}
+
+    def add(self, g) -> None:
+        """Add one slice's :func:`to_networkx` graph."""
+        reports = g.graph["reports"]
+        self._reports.label.update(reports.label)
+        self._reports.district.update(reports.district)
+        self._reports.year.update(reports.year)
+        self._district_labels.update(g.graph["district_labels"])
+        for node, data in g.nodes(data=True):
+            seen = self._nodes.get(node)
+            if seen is None:
+                self._nodes[node] = {"label": data["label"], "cls": data["cls"], "facts": set(data["facts"]),
+                                     "evidence": set(data["evidence"]), "reports": set(data["reports"])}
+            else:
+                for key in ("facts", "evidence", "reports"):
+                    seen[key].update(data[key])
+        for s, o, key, data in g.edges(keys=True, data=True):
+            seen = self._edges.get((s, o, key))
+            if seen is None:
+                self._edges[(s, o, key)] = dict(data, evidence=set(data["evidence"]))
+            else:
+                seen["evidence"].update(data["evidence"])
+
+    def graph(self):
+        """The union as a networkx MultiDiGraph (nodes and edges in sorted order)."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        g.graph["reports"] = self._reports
+        g.graph["district_labels"] = self._district_labels
+        district = self._reports.district
+        for node in sorted(self._nodes):
+            data = self._nodes[node]
+            reports = sorted(data["reports"])
+            g.add_node(node, label=data["label"], cls=data["cls"], facts=sorted(data["facts"]),
+                       evidence=sorted(data["evidence"], key=Evidence.sort_key), reports=reports,
+                       districts=sorted({district[r] for r in reports if district.get(r)}))
+        for s, o, key in sorted(self._edges):
+            data = self._edges[(s, o, key)]
+            g.add_edge(s, o, key=key, **dict(data, evidence=sorted(data["evidence"], key=Evidence.sort_key)))
+        return g
+
+
 _MEMBERS: "weakref.WeakKeyDictionary" = None  # type: ignore[assignment]
 
 

@@ -179,16 +179,11 @@ def page_data(g) -> dict:
     from pyvis.edge import Edge
     from pyvis.node import Node
 
-    from kg.views.layout import SKELETON_ABOVE, layout, skeleton_layout
-
     nodes = sorted(g.nodes())
     index = {n: i for i, n in enumerate(nodes)}
-    degree = dict(g.degree())
-    size = {n: round(8 + 5 * math.sqrt(min(degree.get(n, 0), 100)), 1) for n in nodes}
+    size = node_sizes(g)
     rank = label_ranks(g)
-    # a large graph from its skeleton: districts laid out alone, then placed (linear, not quadratic)
-    pos = (skeleton_layout if len(nodes) > SKELETON_ABOVE else layout)(g, labelled={n: _short(g.nodes[n]["label"]) for n in nodes if rank[n] < RANK_OTHER},
-                 sizes=size, fixed=frozenset(n for n in nodes if rank[n] == RANK_DISTRICT))
+    pos = g.graph.get("positions") or page_layout(g, size, rank)
     reports = g.graph.get("reports")
     labels = g.graph.get("district_labels", {})
     district_iris = {d for n in nodes for d in g.nodes[n].get("districts", ())}
@@ -251,6 +246,31 @@ def page_data(g) -> dict:
         "reports": [reports.describe(r) if reports else r for r in report_iris],
         "options": options, "hint": HINT,
     }
+
+
+def node_sizes(g) -> dict[str, float]:
+    """node → drawn radius: larger for better-connected nodes."""
+    degree = dict(g.degree())
+    return {n: round(8 + 5 * math.sqrt(min(degree.get(n, 0), 100)), 1) for n in g.nodes()}
+
+
+def page_layout(g, sizes: Optional[dict] = None, rank: Optional[dict] = None) -> dict[str, tuple[int, int]]:
+    """node → (x, y) as the page of ``g`` draws it (:func:`page_data`, unless ``g.graph["positions"]``
+    holds them already: a caller that keeps a page's layout computes it here and sets them there).
+
+    A large graph is laid out from its skeleton (:func:`kg.views.layout.skeleton_layout`: districts laid
+    out alone, then placed; linear, not quadratic), reusing the district layouts in
+    ``g.graph["district_layouts"]`` (district IRI → its page's positions) where it has them."""
+    from kg.views.layout import SKELETON_ABOVE, layout, skeleton_layout
+
+    sizes = node_sizes(g) if sizes is None else sizes
+    rank = label_ranks(g) if rank is None else rank
+    nodes = sorted(g.nodes())
+    options = {"labelled": {n: _short(g.nodes[n]["label"]) for n in nodes if rank[n] < RANK_OTHER}, "sizes": sizes,
+               "fixed": frozenset(n for n in nodes if rank[n] == RANK_DISTRICT)}
+    if len(nodes) > SKELETON_ABOVE:
+        return skeleton_layout(g, blocks=g.graph.get("district_layouts"), **options)
+    return layout(g, **options)
 
 
 def label_ranks(g) -> dict[str, int]:

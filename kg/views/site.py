@@ -69,17 +69,20 @@ def district_file_key(graph, district) -> str:
     return str(code) if code is not None else local_name(str(district))
 
 
-def district_page(graph, g, iri: str, folder: Path, across=None) -> DistrictView:
+def district_page(graph, g, iri: str, folder: Path, across=None, layouts: Optional[dict] = None) -> DistrictView:
     """Write one district's page (``folder/<district key>.html``): the part of ``g`` (the
     :func:`to_networkx` graph of ``graph``) its reports mention, its timeline and its fact tables.
     Stale temporary files of ``folder`` are not swept here (:func:`write_site_pages` sweeps the
-    folder once: a sweep per page lists every page already written)."""
-    from kg.views.pyvis_view import write_nx_view
+    folder once: a sweep per page lists every page already written). ``layouts``: where to keep the
+    page's positions (district IRI → node → (x, y)), for a whole-graph page drawn after it."""
+    from kg.views.pyvis_view import page_layout, write_nx_view
     from kg.views.timeline import timeline_section
 
     label = g.nodes[iri]["label"]
     sub = g.subgraph(members(g, district=iri)).copy()
     sub.graph.update(g.graph)
+    if layouts is not None:
+        sub.graph["positions"] = layouts[iri] = page_layout(sub)
     path = folder / f"{district_file_key(graph, iri)}.html"
     timeline = (across or {}).get(iri)
     write_nx_view(sub, path, title=f"{label} · 知识图谱", home="../index.html",
@@ -88,9 +91,10 @@ def district_page(graph, g, iri: str, folder: Path, across=None) -> DistrictView
                         None if timeline is None else TimelineCounts.of(timeline))
 
 
-def _district_views(piece, g, folder: Path, between=None) -> list[DistrictView]:
+def _district_views(piece, g, folder: Path, between=None, layouts: Optional[dict] = None) -> list[DistrictView]:
     """The pages of a :class:`kg.store.Slice`'s districts, drawn from ``g`` (its graph's networkx graph);
-    ``between``: called between two pages of the slice (a slice of the whole graph draws them all)."""
+    ``between``: called between two pages of the slice (a slice of the whole graph draws them all);
+    ``layouts``: as :func:`district_page`."""
     from kg.views.timeline import timelines
 
     wanted = piece.districts
@@ -104,7 +108,7 @@ def _district_views(piece, g, folder: Path, between=None) -> list[DistrictView]:
     for iri in wanted:
         if views and between is not None:
             between()
-        views.append(district_page(piece.graph, g, iri, folder, across))
+        views.append(district_page(piece.graph, g, iri, folder, across, layouts))
     return views
 
 
@@ -246,18 +250,22 @@ def write_site_pages(graph, out_dir: Path, *, title: str = "gwr-kg", failures: S
         remove_stale_temps_in(folder)  # once, not per page (district_page)
         views: list[DistrictView] = []
         summary = Summary(triples=len(store))
+        drawing = _WholeDrawing() if graph_page else None
         with _collecting() as collect:
             for piece in district_slices(store, whole):
                 g = to_networkx(piece.graph)
-                views += _district_views(piece, g, folder, between=collect)
+                views += _district_views(piece, g, folder, between=collect,
+                                         layouts=drawing.layouts if drawing else None)
                 summary.add(summarize(piece.graph, g, piece.own))
+                if drawing is not None:
+                    drawing.add(g, len(views), summary.nodes)
                 del g, piece
                 collect()  # the slice's graphs
         views.sort(key=lambda v: v.iri)
         _remove_stale(folder, views)
         written: list[Path] = []
-        if graph_page:
-            written.append(_write_graph_page(store, out_dir / "graph.html", views, summary, title, notes))
+        if drawing is not None:
+            written.append(_write_graph_page(drawing, out_dir / "graph.html", views, summary, title, notes))
     finally:
         for path in disk:
             shutil.rmtree(path, ignore_errors=True)
@@ -294,10 +302,41 @@ def _collecting():
             gc.unfreeze()
 
 
-def _write_graph_page(store, path: Path, views: list[DistrictView], summary: "Summary", title: str,
-                      notes: Optional[list[str]]) -> Path:
+class _WholeDrawing:
+    """What the whole-graph page is drawn from, gathered while the district pages are drawn: the union
+    of the slices' networkx graphs (:class:`kg.views.model.NetworkxUnion`) and the district pages'
+    layouts (placed side by side by :func:`kg.views.layout.skeleton_layout`), so the page costs little
+    beside the district pages. Dropped as soon as the graph is too large to draw on one page
+    (:func:`kg.views.layout.wants_overview`): memory holds at most a drawable graph."""
+
+    def __init__(self):
+        from kg.views.model import NetworkxUnion
+
+        self.union: Optional[NetworkxUnion] = NetworkxUnion()
+        self.layouts: Optional[dict] = {}
+
+    def add(self, g, districts: int, nodes: int) -> None:
+        """Add a slice's graph ``g``; ``districts``, ``nodes``: the counts so far, with it."""
+        from kg.views.layout import wants_overview
+
+        if self.union is None:
+            return
+        if wants_overview(districts, nodes):
+            self.union = None
+            self.layouts.clear()
+        else:
+            self.union.add(g)
+
+    def graph(self):
+        """The whole graph's networkx graph, with the district layouts in ``graph["district_layouts"]``."""
+        g = self.union.graph()
+        g.graph["district_layouts"] = self.layouts
+        return g
+
+
+def _write_graph_page(drawing: _WholeDrawing, path: Path, views: list[DistrictView], summary: "Summary",
+                      title: str, notes: Optional[list[str]]) -> Path:
     from kg.registry import VIEWS
-    from kg.store import IndexedGraph
     from kg.views.layout import wants_overview
     from kg.views.pyvis_view import write_overview
 
@@ -307,7 +346,7 @@ def _write_graph_page(store, path: Path, views: list[DistrictView], summary: "Su
                          f"graph ({summary.nodes:,} nodes) is too large for one page")
         rows = [(v.label, _rel(v.path, path.parent), v.nodes, v.edges) for v in views]
         return write_overview(path, rows, nodes=summary.nodes, edges=summary.edges, title=title)
-    return VIEWS.get("pyvis")(IndexedGraph(store), path, title=title)  # small enough to draw: in memory
+    return VIEWS.get("pyvis")(None, path, title=title, g=drawing.graph())  # small enough to draw: in memory
 
 
 # --- the index's data ----------------------------------------------------------------------------
