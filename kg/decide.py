@@ -262,12 +262,9 @@ def name_features(name: str, prefix: str) -> dict[str, float]:
 def specificity_features(name: str, prefix: str = "") -> dict[str, float]:
     """How specific a name is, from jieba's dictionary frequencies: a name made only of common words
     (生活垃圾处理) names a kind of thing; one holding a rare or unknown word (a place or brand) names one."""
-    import jieba
+    from kg.segment import cut, jieba_dictionary
 
-    from kg.segment import cut
-
-    dt = jieba.dt
-    dt.check_initialized()
+    dt = jieba_dictionary()
     words = [w for w in cut(name) if len(w) >= 2 or "\u4e00" <= w <= "\u9fff"]
     if not words:
         return {}

@@ -74,3 +74,41 @@ def _alphabet() -> str:
 @given(st.text(alphabet=_alphabet(), min_size=1, max_size=80))
 def test_generated_text_cut_as_jieba_cuts_it(nlp, text):
     assert segment.cut(text) == jieba_words(text)
+
+
+_DICTIONARY = """
+import hashlib, sys, jieba
+jieba.setLogLevel(60)
+jieba.dt.tmp_dir = sys.argv[1]
+if sys.argv[2] == "kg":
+    from kg.segment import jieba_dictionary
+    dt = jieba_dictionary()
+else:
+    dt = jieba.dt
+    dt.check_initialized()
+assert dt.initialized and jieba.marshal.__name__ == "marshal"
+print(hashlib.sha256(repr((sorted(dt.FREQ.items()), dt.total)).encode()).hexdigest(), jieba.lcut("推进高标准农田建设项目"))
+"""
+
+
+def test_jiebas_dictionary_loads_as_jieba_loads_it(tmp_path):
+    """kg.segment.jieba_dictionary reads jieba's cache file whole before decoding it (jieba's own
+    marshal.load reads a file a few bytes at a time): the same table and total as jieba loads, from a
+    cache jieba wrote and from one it writes itself when there is none."""
+    import subprocess
+    import sys
+
+    def load(folder, how):
+        done = subprocess.run([sys.executable, "-c", _DICTIONARY, str(folder), how], capture_output=True,
+                              text=True, cwd=ROOT, check=True)
+        return done.stdout
+
+    jiebas = tmp_path / "by-jieba"
+    ours = tmp_path / "by-kg"
+    jiebas.mkdir()
+    ours.mkdir()
+    expected = load(jiebas, "jieba")  # jieba builds the table and writes its cache file
+    assert (jiebas / "jieba.cache").is_file()
+    assert load(jiebas, "kg") == expected  # read from the cache jieba wrote
+    assert load(ours, "kg") == expected  # no cache yet: built, and the cache written through kg
+    assert (ours / "jieba.cache").is_file() and load(ours, "jieba") == expected  # which jieba reads back
