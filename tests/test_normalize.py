@@ -60,3 +60,55 @@ def test_a_paragraph_opening_with_a_section_marker_still_joins_its_broken_last_l
 
 def test_a_short_subheading_stays_on_its_own_line():
     assert normalize("（二）抓项目、强服务\n项目建设扎实推进。") == "（二）抓项目、强服务\n项目建设扎实推进。"
+
+
+def test_the_characters_nfkc_is_split_at_are_inert_starters():
+    """kg.normalize.nfkc hands NFKC the text between characters of _NFKC_INERT apart: each such
+    character must be one NFKC leaves alone, a starter (combining class 0), and no canonical
+    composition's second part, so that nothing before it can join it (by this Python's Unicode data)."""
+    import re
+    import sys
+    import unicodedata
+
+    from kg.normalize import _NFKC_INERT
+
+    seconds = set()
+    for code in range(sys.maxunicode + 1):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<") and len(decomposition.split()) == 2:
+            seconds.add(chr(int(decomposition.split()[1], 16)))
+    inert = re.compile(f"[{_NFKC_INERT}]")
+    members = [chr(c) for c in range(0x10000) if inert.fullmatch(chr(c))]
+    assert len(members) > 20_000
+    for ch in members:
+        assert unicodedata.normalize("NFKC", ch) == ch and unicodedata.combining(ch) == 0, hex(ord(ch))
+        assert ch not in seconds and not "\u1100" <= ch <= "\u11ff", hex(ord(ch))  # (Hangul jamo compose too)
+
+
+_NFKC_ALPHABET = ("abce ,.;:()1２３ＡＢ，。；：（）！？　、“”—·…①Ⅱ²½ﬁΩÅ\u0301\u0308\u0327\u0323\u309a\u3099か"
+                  "\u1100\u1161\u11a8가\u0b47\u0b3e\u0bc6\u0bbe\u0dd9\u0dcf\u1b05\u1b35\U00011099\U000110ba"
+                  "政府工作报告中国十\ufeff\u200b")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_nfkc_piece_by_piece_is_nfkc(seed):
+    """nfkc gives what unicodedata.normalize("NFKC") gives: on generated strings of characters that
+    compose (Latin letters and combining marks, kana and voicing marks, Hangul jamo, Indic vowel signs
+    that are starters), compatibility forms and the characters it splits at; and on every report at
+    hand (the seeds, the dev reports in place when present)."""
+    import random
+    import unicodedata
+    from pathlib import Path
+
+    from kg.normalize import nfkc
+
+    rnd = random.Random(seed)
+    for _ in range(20_000):
+        text = "".join(rnd.choice(_NFKC_ALPHABET) for _ in range(rnd.randint(0, 10)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
+    root = Path(__file__).resolve().parent.parent
+    paths = sorted((root / "seeds").glob("*.txt")) + sorted((root.parent / "shared" / "dev" / "reports").glob("*.txt"))
+    for path in paths[seed::4]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), path.name
+        assert nfkc(normalize(text)) == unicodedata.normalize("NFKC", normalize(text)), path.name
