@@ -189,6 +189,26 @@ def test_the_whole_graph_page_places_the_district_pages_layouts(seed_store, tmp_
     assert len(set(drawn.values())) == len(drawn)
 
 
+def test_the_whole_drawing_is_dropped_once_the_graph_needs_the_overview(seed_store, tmp_path, monkeypatch):
+    """Past the overview's size (here 2 districts) the slices' graphs and the district layouts are no
+    longer kept: memory holds one district at a time again."""
+    from kg.views import layout as layout_module
+    from kg.views import site
+
+    monkeypatch.setattr(layout_module, "OVERVIEW_DISTRICTS", 2)
+    kept = []
+    real_add = site._WholeDrawing.add
+
+    def add(self, g, districts, nodes):
+        real_add(self, g, districts, nodes)
+        kept.append((districts, self.union is not None, len(self.layouts) if self.layouts is not None else None))
+
+    monkeypatch.setattr(site._WholeDrawing, "add", add)
+    site.write_site_pages(seed_store, tmp_path, graph_page=True)
+    assert kept == [(1, True, 1), (2, True, 2), (3, False, None), (4, False, None), (5, False, None)]
+    assert "views/" in (tmp_path / "graph.html").read_text(encoding="utf-8")  # the overview
+
+
 def test_a_district_page_shows_what_its_own_reports_say(seed_build):
     """A district page lists its own reports and a node it shares with other districts (a city, an
     award) carries its own reports' evidence: a page's size does not grow with the corpus. The

@@ -322,8 +322,7 @@ class _WholeDrawing:
         if self.union is None:
             return
         if wants_overview(districts, nodes):
-            self.union = None
-            self.layouts.clear()
+            self.union = self.layouts = None  # the district pages keep no more layouts either
         else:
             self.union.add(g)
 
