@@ -125,6 +125,10 @@ class Reports:
         name = self.label.get(report, local_name(report))
         return f"{name}（{year}年）" if year else name
 
+    def districts_of(self, reports) -> list[str]:
+        """The sorted districts of ``reports`` (a node's districts: those of the reports that mention it)."""
+        return sorted({self.district[r] for r in reports if self.district.get(r)})
+
 
 def to_networkx(graph):
     """A networkx MultiDiGraph of the RDF graph's entities (nodes) and object properties (edges).
@@ -234,7 +238,7 @@ def to_networkx(graph):
     _spread_reports(g, reports)
     for node, data in g.nodes(data=True):
         data["reports"] = sorted(data["reports"])
-        data["districts"] = sorted({reports.district[r] for r in data["reports"] if reports.district.get(r)})
+        data["districts"] = reports.districts_of(data["reports"])
     return g
 
 
@@ -304,13 +308,12 @@ class NetworkxUnion:
         g = nx.MultiDiGraph()
         g.graph["reports"] = self._reports
         g.graph["district_labels"] = self._district_labels
-        district = self._reports.district
         for node in sorted(self._nodes):
             data = self._nodes[node]
             reports = sorted(data["reports"])
             g.add_node(node, label=data["label"], cls=data["cls"], facts=sorted(data["facts"]),
                        evidence=sorted(data["evidence"], key=Evidence.sort_key), reports=reports,
-                       districts=sorted({district[r] for r in reports if district.get(r)}))
+                       districts=self._reports.districts_of(reports))
         for s, o, key in sorted(self._edges):
             data = self._edges[(s, o, key)]
             g.add_edge(s, o, key=key, **dict(data, evidence=sorted(data["evidence"], key=Evidence.sort_key)))
