@@ -16,6 +16,7 @@ jieba keeps its other job: its dictionary's word frequencies (:mod:`kg.decide`).
 
 from __future__ import annotations
 
+import marshal
 import re
 from functools import lru_cache
 from itertools import compress
@@ -44,7 +45,6 @@ def jieba_dictionary():
     objects), its ``marshal.load`` reading the whole file first. Every process that extracts pays this
     once: each ``kg build`` (in the workers' forkserver), each serial build, each test session."""
     import logging
-    import marshal
 
     import jieba
 
@@ -64,15 +64,9 @@ class _WholeFileMarshal:
 
     @staticmethod
     def load(file):
-        import marshal
-
         return marshal.loads(file.read())
 
-    @staticmethod
-    def dump(value, file):
-        import marshal
-
-        return marshal.dump(value, file)
+    dump = staticmethod(marshal.dump)
 
 
 def add_words(words: Iterable[str]) -> None:
