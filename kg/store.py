@@ -27,9 +27,10 @@ import os
 import re
 import tempfile
 import zlib
+from array import array
 from collections import Counter, deque
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress, islice
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
 
@@ -163,14 +164,30 @@ class ReportStore:
     def ntriples(self, scratch: Optional[Path] = None) -> Iterator[bytes]:
         """Every triple as an N-Triples line, sorted (the reports' sorted lines merged; no duplicates,
         the reports' triples are disjoint). ``scratch``: a folder for the run files of large stores."""
-        return self._merged([self.report_lines] * len(self._blobs), [None] * len(self._blobs), scratch)
+        return chain.from_iterable(self.ntriples_blocks(scratch))
+
+    def ntriples_blocks(self, scratch: Optional[Path] = None) -> Iterator[list[bytes]]:
+        """:meth:`ntriples` as lists of lines, the stream in order: for writers that take the lines a
+        list at a time (a Python step per line cost the Turtle writer a third of its time)."""
+        return self._merged([None] * len(self._blobs), scratch)
 
     def nquads(self, graph_iris: Sequence[str], scratch: Optional[Path] = None) -> Iterator[bytes]:
         """Every report's triples in its named graph (``graph_iris[i]`` for report ``i``), sorted."""
-        return self._merged([self.report_lines] * len(self._blobs), list(graph_iris), scratch)
+        return chain.from_iterable(self.nquads_blocks(graph_iris, scratch))
 
-    def _merged(self, readers, graphs, scratch: Optional[Path]) -> Iterator[bytes]:
-        return _merge_runs(lambda i: _in_graph(readers[i](i), graphs[i]), self._counts, scratch)
+    def nquads_blocks(self, graph_iris: Sequence[str], scratch: Optional[Path] = None,
+                      also: Sequence[bytes] = ()) -> Iterator[list[bytes]]:
+        """:meth:`nquads` as lists of lines (see :meth:`ntriples_blocks`), with the sorted lines ``also``
+        (quads of other graphs) merged in."""
+        return self._merged(list(graph_iris), scratch, also)
+
+    def _merged(self, graphs: list, scratch: Optional[Path], also: Sequence[bytes] = ()) -> Iterator[list[bytes]]:
+        count = len(self._counts)
+
+        def source(i: int):
+            return _in_graph(self.report_lines(i), graphs[i]) if i < count else also
+
+        return _merged_blocks(source, [*self._counts, len(also)] if also else self._counts, scratch)
 
     # reading it as a graph -----------------------------------------------------------------------
     def oxigraph(self, folder: Optional[Path] = None):
@@ -545,8 +562,8 @@ def _line_hashes(lines: Sequence[bytes]):
 
 
 def _make_disjoint(store: ReportStore) -> None:
-    """Each report's two line sets joined; a line several reports hold stays in the first's only; the
-    classes counted on the way (rdf:type lines with a gwr: class).
+    """A line several reports hold stays in the first's only (each report's two line sets taken as
+    one); the classes counted on the way (rdf:type lines with a gwr: class).
 
     The lines several reports hold are found by their hashes (:func:`_line_hashes`, made by
     :func:`map_one` in the extraction workers; made here again only for the reports whose lines the
@@ -554,8 +571,9 @@ def _make_disjoint(store: ReportStore) -> None:
     line), sorted in place; the hashes seen more than once are the candidates, and only the candidate
     lines are compared as bytes. Most lines name a node minted with their report's district and occur
     once, so a report's lines are read once, in the second pass, where a merge of all the reports'
-    lines compared each in Python. zlib lets go of the GIL: a thread decompresses the next reports and
-    compresses the last ones while this one splits and sorts (:class:`_ZlibThread`)."""
+    lines compared each in Python. zlib lets go of the GIL: a thread decompresses the next reports
+    while this one reads them (:class:`_ZlibThread`). The reports keep their two sets of lines and
+    the lines they give up (:class:`_Joined`): they are joined when read."""
     import numpy
 
     count = len(store._blobs)
@@ -578,35 +596,53 @@ def _make_disjoint(store: ReportStore) -> None:
     first: dict[bytes, int] = {}  # a candidate line → the first report holding it
     classes: Counter = Counter()
     with _ZlibThread() as thread:
-        for i, pair in enumerate(thread.ahead(decompressed, range(count))):
-            lines = joined(pair)
+        for i, (rest, extra) in enumerate(thread.ahead(decompressed, range(count))):
             candidates = numpy.flatnonzero(numpy.isin(store._hashes[i], shared)).tolist() if shared.size else ()
             store._hashes[i] = None
+            lines = joined((rest, extra)) if candidates else ()
             held = [k for k in candidates if first.setdefault(lines[k], i) != i]
-            for k in reversed(held):  # ascending, as flatnonzero gives them
-                del lines[k]
-            lines.sort()
-            data = b"".join(lines)
-            classes.update(m.decode("utf-8") for m in _TYPE_GWR.findall(data))
-            thread.later(store._blobs.__setitem__, i, zlib.compress, data, 1)
-            store._counts[i] = len(lines)
+            classes.update(m.decode("utf-8") for m in _TYPE_GWR.findall(rest))
+            classes.subtract(m.decode("utf-8") for m in _TYPE_GWR.findall(b"".join(lines[k] for k in held)))
+            store._blobs[i] = _Joined(store._blobs[i], store._extra[i], array("I", held))
+            store._counts[i] += store._extra_counts[i] - len(held)
     store._extra = store._extra_counts = store._hashes = None
-    store.classes = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
+    store.classes = dict(sorted(((k, n) for k, n in classes.items() if n), key=lambda kv: (-kv[1], kv[0])))
+
+
+class _Joined(NamedTuple):
+    """A report's lines as :func:`_make_disjoint` leaves them: its two sets of sorted lines (the
+    FUNCTIONAL ones apart, each compressed) without the lines an earlier report holds (``held``: their
+    places in the two sets' lines one after the other, ascending, 4 bytes each). Joined when read
+    (:func:`_lines`), not there: joining, sorting and compressing every report again took the graph
+    stage longer than all the rest of it."""
+
+    rest: bytes
+    extra: bytes
+    held: array
+
+    def lines(self) -> list[bytes]:
+        lines = _split(zlib.decompress(self.rest))
+        lines += _split(zlib.decompress(self.extra))
+        for k in reversed(self.held):
+            del lines[k]
+        lines.sort()  # two sorted runs: merged in one pass
+        return lines
 
 
 class _ZlibThread:
-    """A thread for work that lets go of the GIL (zlib), beside this one: ``ahead(func, items)`` gives
-    ``func(item)`` in order, computed a few items ahead; ``later(put, key, func, *args)`` runs
-    ``put(key, func(*args))`` when a few more are queued, and at the latest on leaving the block.
-    Few at a time: the items in flight are whole reports' lines."""
+    """Threads for work that lets go of the GIL (zlib), beside this one: ``ahead(func, items)`` gives
+    ``func(item)`` in order, computed a few items ahead (few: the items in flight are whole reports'
+    lines). One thread by default; two overlap one item's zlib with another's Python."""
 
     WINDOW = 4
+
+    def __init__(self, threads: int = 1):
+        self.threads = threads
 
     def __enter__(self):
         from concurrent.futures import ThreadPoolExecutor
 
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-zlib")
-        self._later: deque = deque()
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="kg-zlib")
         return self
 
     def ahead(self, func, items) -> Iterator:
@@ -618,26 +654,13 @@ class _ZlibThread:
         while pending:
             yield pending.popleft().result()
 
-    def later(self, put, key, func, *args) -> None:
-        self._later.append((put, key, self._pool.submit(func, *args)))
-        while len(self._later) > self.WINDOW:
-            self._settle()
-
-    def _settle(self) -> None:
-        put, key, future = self._later.popleft()
-        put(key, future.result())
-
     def __exit__(self, *exc) -> None:
-        try:
-            if exc[0] is None:
-                while self._later:
-                    self._settle()
-        finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _lines(blob: bytes) -> list[bytes]:
-    return _split(zlib.decompress(blob))
+def _lines(blob: "bytes | _Joined") -> list[bytes]:
+    """A report's sorted lines, from its compressed lines or as :class:`_Joined` keeps them."""
+    return blob.lines() if isinstance(blob, _Joined) else _split(zlib.decompress(blob))
 
 
 def _split(data: bytes) -> list[bytes]:
@@ -646,21 +669,37 @@ def _split(data: bytes) -> list[bytes]:
 
 
 def _sorted_batch(source, indexes: range) -> list[bytes]:
-    lines = [line for i in indexes for line in source(i)]
+    """The lines of ``source(i)`` for each ``i``, sorted. Two threads read the reports (``source``
+    decompresses, which lets go of the GIL, then splits, which does not): one decompresses while
+    the other splits."""
+    lines: list[bytes] = []
+    with _ZlibThread(threads=2) as thread:
+        for part in thread.ahead(source, indexes):
+            lines += part
     lines.sort()
     return lines
 
 
+#: Lines in each list that :func:`_merged_blocks` gives from the merge of run files.
+BLOCK_LINES = 65_536
+
+
 def _merge_runs(source, counts: Sequence[int], scratch: Optional[Path]) -> Iterator[bytes]:
-    """``source(i)`` (sorted byte lines, ``counts[i]`` of them) for each ``i``, merged: all at once in
-    memory up to :data:`MERGE_LINES` lines, else in batches of about that many lines into sorted run
-    files in ``scratch`` (a temporary folder), merged at the end.
+    """The lines of :func:`_merged_blocks`, one at a time."""
+    return chain.from_iterable(_merged_blocks(source, counts, scratch))
+
+
+def _merged_blocks(source, counts: Sequence[int], scratch: Optional[Path]) -> Iterator[list[bytes]]:
+    """``source(i)`` (sorted byte lines, ``counts[i]`` of them) for each ``i``, merged, given as lists
+    of lines whose concatenation is the merged sequence: all at once in memory up to
+    :data:`MERGE_LINES` lines (one list), else in batches of about that many lines into sorted run
+    files in ``scratch`` (a temporary folder), merged at the end (lists of :data:`BLOCK_LINES`).
 
     The lines of a batch are merged by one ``list.sort``: Timsort merges the sorted runs it finds in C,
     several times faster than ``heapq.merge`` comparing in Python (which only merges the run files)."""
     batches = _batches(counts, MERGE_LINES)
     if len(batches) <= 1:
-        yield from _sorted_batch(source, batches[0] if batches else range(0))
+        yield _sorted_batch(source, batches[0] if batches else range(0))
         return
     folder = Path(tempfile.mkdtemp(prefix=".merge-", dir=scratch))
     runs = []
@@ -672,7 +711,9 @@ def _merge_runs(source, counts: Sequence[int], scratch: Optional[Path]) -> Itera
             runs.append(path)
         files = [open(path, "rb", buffering=1 << 16) for path in runs]
         try:
-            yield from heapq.merge(*files)
+            merged = heapq.merge(*files)
+            while block := list(islice(merged, BLOCK_LINES)):
+                yield block
         finally:
             for fh in files:
                 fh.close()

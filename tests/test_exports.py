@@ -270,7 +270,7 @@ def test_turtle_and_trig_formatted_in_child_processes_are_the_same_bytes(seed_bu
     monkeypatch.setattr(rdf, "PIPED_FROM", 0)
     monkeypatch.setattr(rdf, "CHUNK_LINES", 500)  # the seeds' 9,000 lines in some 18 chunks
     monkeypatch.setattr(rdf, "_formatters", lambda: formatters)
-    chunks = list(rdf._subject_chunks(store.ntriples(), rdf.CHUNK_LINES))
+    chunks = list(rdf._subject_chunks(store.ntriples_blocks(), rdf.CHUNK_LINES))
     assert len(chunks) > 10 and b"".join(chunks) == b"".join(store.ntriples())
     piped = write(store, tmp_path / f"piped.{fmt}", seed_build.reports).read_bytes()
     assert piped == here and len(here) > 100_000
@@ -280,9 +280,15 @@ def test_chunks_end_where_a_subject_does():
     from kg.exporters.rdf import _subject_chunks
 
     lines = [b"<a> <p> 1 .\n", b"<a> <q> 2 .\n", b"<ab> <p> 3 .\n", b"<b> <p> 4 .\n", b"<b> <q> 5 .\n"]
-    assert list(_subject_chunks(iter(lines), 1)) == [b"".join(lines[:2]), lines[2], b"".join(lines[3:])]
-    assert list(_subject_chunks(iter(lines), 10)) == [b"".join(lines)]
-    assert list(_subject_chunks(iter([]), 1)) == []
+    assert list(_subject_chunks([lines], 1)) == [b"".join(lines[:2]), lines[2], b"".join(lines[3:])]
+    assert list(_subject_chunks([lines], 10)) == [b"".join(lines)]
+    assert list(_subject_chunks([], 1)) == list(_subject_chunks([[]], 1)) == []
+    # the lines given in lists cut anywhere (a subject going on from one list into the next): the same chunks
+    for size in range(1, 6):
+        whole = list(_subject_chunks([lines], size))
+        for cut in range(len(lines) + 1):
+            for second in range(cut, len(lines) + 1):
+                assert list(_subject_chunks([lines[:cut], lines[cut:second], lines[second:]], size)) == whole
 
 
 @pytest.mark.parametrize("fmt, formatters", [("ttl", 2), ("ttl", 1), ("trig", 1)])
@@ -295,7 +301,7 @@ def test_a_failing_formatting_process_names_the_file_and_leaves_no_file(tmp_path
     target = tmp_path / f"graph.{fmt}"
     lines = [b"<a> <b> <c> .\n", b"<d> <b> not-a-term .\n", b"<e> <b> <c> .\n"]
     with pytest.raises(RuntimeError, match=rf"graph\.{fmt}.*formatting process.*exit status 1"):
-        rdf._write_pretty(target, iter(lines), fmt, size=1)
+        rdf._write_pretty(target, [lines], fmt, size=1)
     assert not target.exists() and not list(tmp_path.iterdir())
 
 
@@ -311,12 +317,11 @@ def test_a_failing_merge_stops_the_formatting_processes_and_is_raised(tmp_path, 
     formatter = rdf._formatter
     monkeypatch.setattr(rdf, "_formatter", lambda *a: started.append(formatter(*a)) or started[-1])
 
-    def lines():
-        yield b"<a> <b> <c> .\n"
-        yield b"<d> <b> <c> .\n"
+    def blocks():
+        yield [b"<a> <b> <c> .\n", b"<d> <b> <c> .\n"]
         raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError, match="No space left"):
-        rdf._write_pretty(tmp_path / f"graph.{fmt}", lines(), fmt, size=rdf.PIPED_FROM)
+        rdf._write_pretty(tmp_path / f"graph.{fmt}", blocks(), fmt, size=rdf.PIPED_FROM)
     assert len(started) == children and all(child.poll() is not None for child in started)
     assert not list(tmp_path.iterdir())

@@ -186,21 +186,41 @@ def test_store_of_reports_mapped_beforehand_is_the_same():
         build_store(reports, mapped=[None])
 
 
-def test_the_zlib_thread_keeps_order_and_settles_everything():
-    """_make_disjoint's helper thread: results ahead in item order; every deferred result put by the
-    end of the block."""
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_zlib_threads_keep_the_order_of_the_items(threads):
+    """The readers' helper threads (_make_disjoint, _sorted_batch): results in item order, whichever
+    thread finishes first."""
+    import time
     import zlib
 
     from kg.store import _ZlibThread
 
     blobs = [zlib.compress(b"%d\n" % i * (i + 1)) for i in range(20)]
-    out: dict = {}
-    with _ZlibThread() as thread:
-        for i, data in enumerate(thread.ahead(zlib.decompress, blobs)):
-            assert data == b"%d\n" % i * (i + 1)
-            thread.later(out.__setitem__, i, zlib.compress, data, 1)
-        assert len(out) < 20  # the last few are still in flight here
-    assert [zlib.decompress(out[i]) for i in range(20)] == [zlib.decompress(b) for b in blobs]
+
+    def slow_on_even(blob: bytes) -> bytes:
+        data = zlib.decompress(blob)
+        if len(data) % 2 == 0:
+            time.sleep(0.005)
+        return data
+
+    with _ZlibThread(threads=threads) as thread:
+        assert list(thread.ahead(slow_on_even, blobs)) == [b"%d\n" % i * (i + 1) for i in range(20)]
+
+
+def test_a_report_keeps_its_lines_apart_and_gives_up_those_an_earlier_report_holds(seed_build):
+    """After the disjoint pass a report's lines are its two sets of lines without the ones it gave up
+    (kg.store._Joined): read, they are sorted, each held once in the whole store, and the store's
+    counts are the lines read."""
+    from kg.store import _Joined, build_store
+
+    store = build_store(seed_build.reports)
+    read = [store.report_lines(i) for i in range(len(store.reports))]
+    assert all(isinstance(blob, _Joined) for blob in store._blobs)
+    assert all(lines == sorted(lines) for lines in read)
+    every = [line for lines in read for line in lines]
+    assert len(every) == len(set(every)) == len(store)
+    assert [len(lines) for lines in read] == store._counts
+    assert any(blob.held for blob in store._blobs)  # the seeds share a province, awards, indicators
 
 
 def test_line_hashes_are_the_same_in_every_process():
