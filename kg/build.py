@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import partial
+from itertools import chain
 from typing import Any, Iterable, Optional, Sequence
 
 from kg.collector import paused
@@ -259,6 +260,33 @@ def _read_one(path: Path, config: ReadConfig) -> "Document | Failure":
         return Failure(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
 
 
+#: At most this many reports are read ahead while the workers start (:func:`_read_while_starting`).
+READ_AHEAD_MAX = 1000
+
+
+def _read_while_starting(executor, paths: list[Path], config: ReadConfig) -> Iterable:
+    """``paths`` for ``executor.map``, the first ones read here (Documents, or the Failures of those that
+    cannot be read) while the executor's workers start in the background (:meth:`kg.executor.
+    ProcessExecutor.start`), at most :data:`READ_AHEAD_MAX`. This process is idle then, and a report
+    sent read is not read again by a worker (``extract_one`` takes a path or a Document): reading and
+    normalizing, about 5 ms a report, moved off the workers' cores for the first few hundred reports."""
+    start = getattr(executor, "start", None)
+    if start is None or not start(len(paths)):
+        return iter(paths)
+    read: list = []
+    while executor.starting() and len(read) < min(len(paths), READ_AHEAD_MAX):
+        read.append(_read_one(paths[len(read)], config))
+    return chain(_handed_over(read), paths[len(read):])
+
+
+def _handed_over(items: list) -> Iterable:
+    """The items in order, each let go of here once taken (so that a Document sent to a worker is not
+    also kept here until the last one is)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _progress(items: Iterable, enabled: bool, total: int) -> Iterable:
     if not enabled or total <= PROGRESS_THRESHOLD:
         return items
@@ -291,7 +319,7 @@ def _outcomes(paths: list[Path], config: ReadConfig, executor, cache, mapping: b
         extracted = executor.map(work, documents())
         fresh = (s if isinstance(s, Failure) else next(extracted) for s in sources)
     else:
-        fresh = executor.map(work, iter(todo))
+        fresh = executor.map(work, _read_while_starting(executor, todo, config))
     for key, hit in zip(keys, cached):
         if hit is not None:
             yield (hit, None) if mapping else hit

@@ -73,12 +73,30 @@ class SerialExecutor(_Base):
             yield func(item)
 
 
-def _warm_up() -> None:
-    """Worker initializer: build the spaCy pipeline and load the segmenters' dictionaries before the
-    first task (under forkserver, done once in the server: the workers find it built)."""
-    from kg.nlp import get_nlp
+#: A made-up report that :func:`_warm_up` extracts and maps: it names a district, has a review and a
+#: plan part, and gives each built-in relation a fact (tests/test_executor.py checks that it does).
+WARM_UP_REPORT = ("kg.models", "warmup.txt")
+#: The process that ran :func:`_warm_up` (this one, or the forkserver this one was forked from).
+warmed_in: Optional[int] = None
 
-    get_nlp()("预热。")
+
+def _warm_up() -> None:
+    """Worker initializer: everything extraction loads on first use loaded before the first task, by
+    extracting and mapping :data:`WARM_UP_REPORT`: the spaCy pipeline, the segmenters' dictionaries,
+    each relation's compiled lexicon, cn2an's patterns, the modules of the mapping to RDF (about 0.6 s
+    of a worker's first report). Once per process: under forkserver, once in the server, and the
+    workers forked from it find it done and share its memory."""
+    global warmed_in
+    if warmed_in is not None:
+        return
+    from importlib.resources import as_file, files
+
+    from kg.build import extract_and_map
+
+    package, name = WARM_UP_REPORT
+    with as_file(files(package) / name) as path:
+        extract_and_map(path)
+    warmed_in = os.getpid()
 
 
 def default_workers() -> int:
@@ -116,6 +134,34 @@ class ProcessExecutor(_Base):
         self.serial_below = serial_below
         self._pool = None
         self._method = None
+        self._starter = None  # the thread of start()
+
+    def start(self, count: int) -> bool:
+        """Start the workers in the background when ``count`` items will come (as many as
+        :meth:`map` starts them for), so that this process can do other work while they start (it
+        takes seconds: the forkserver imports spaCy and builds the pipeline); :meth:`starting` says
+        when they are up. Gives whether they are starting."""
+        limit = SERIAL_BELOW if self.serial_below is None else self.serial_below
+        if count < limit or self._pool is not None:
+            return False
+        import threading
+
+        pool = self._get_pool()
+
+        def spawn() -> None:  # a task for each worker makes the pool start them all
+            try:
+                for future in [pool.submit(_ready) for _ in range(self.workers)]:
+                    future.result()
+            except Exception:  # a pool that cannot start fails map the same way: said there
+                pass
+
+        self._starter = threading.Thread(target=spawn, name="kg-workers-start", daemon=True)
+        self._starter.start()
+        return True
+
+    def starting(self) -> bool:
+        """True while the workers :meth:`start` started are not all up yet."""
+        return self._starter is not None and self._starter.is_alive()
 
     def _get_pool(self):
         if self._pool is None:
@@ -165,6 +211,9 @@ class ProcessExecutor(_Base):
                 future.cancel()
 
     def close(self) -> None:
+        if self._starter is not None:
+            self._starter.join()
+            self._starter = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -286,6 +335,11 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list]:
 
 def _run_chunk(func: Callable[[Any], Any], chunk: Sequence[Any]) -> list:
     return [func(item) for item in chunk]
+
+
+def _ready() -> bool:
+    """The task :meth:`ProcessExecutor.start` sends each worker: it only has to arrive."""
+    return True
 
 
 def make_executor(workers: Optional[int] = 1, dask: Any = None) -> "Executor":

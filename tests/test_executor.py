@@ -28,25 +28,46 @@ def test_process_pool_yields_in_input_order_whatever_finishes_first():
     assert list(SerialExecutor().map(_slow_echo, range(3))) == [0, 10, 20]
 
 
-def _pipeline_was_built(_item: int) -> bool:
-    """Whether this worker found the pipeline built when its initializer asked for it (a cache hit),
-    rather than building it itself."""
+def _pipeline_was_built(_item: int) -> tuple[bool, bool]:
+    """Whether this worker found the pipeline built (its build was asked for before), and whether it was
+    warmed up in another process (the forkserver it was forked from) rather than by itself."""
+    import os
+
+    import kg.executor
     from kg.nlp import _build_nlp
 
-    return _build_nlp.cache_info().hits > 0
+    return _build_nlp.cache_info().misses > 0, kg.executor.warmed_in not in (None, os.getpid())
 
 
 def test_forkserver_workers_start_with_the_pipeline_built():
-    """Under forkserver, the server builds the pipeline (kg._prewarm) and the workers forked from it
-    share it: none builds its own. A spawned worker builds its own."""
+    """Under forkserver, the server builds the pipeline and warms it up (kg._prewarm) and the workers
+    forked from it share it: none builds its own. A spawned worker builds its own."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no forkserver start method on this platform")
     with ProcessExecutor(2, serial_below=0, start_method="forkserver") as pool:
-        assert list(pool.map(_pipeline_was_built, range(4))) == [True] * 4
+        assert list(pool.map(_pipeline_was_built, range(4))) == [(True, True)] * 4
     with ProcessExecutor(1, serial_below=0, start_method="spawn") as pool:
-        assert list(pool.map(_pipeline_was_built, range(1))) == [False]
+        assert list(pool.map(_pipeline_was_built, range(1))) == [(True, False)]
+
+
+def test_the_warm_up_report_takes_every_path_of_extraction():
+    """The made-up report the workers' server extracts before forking them names its district and its
+    years and gives every built-in relation facts, so that each relation's rules are compiled there."""
+    from importlib.resources import as_file, files
+
+    from kg.build import extract_and_map
+    from kg.executor import WARM_UP_REPORT
+    from kg.relation import names
+
+    package, name = WARM_UP_REPORT
+    with as_file(files(package) / name) as path:
+        packed, mapped = extract_and_map(path)
+    ex = packed.unpack()
+    assert ex.meta.district and ex.meta.review_year and ex.meta.plan_year
+    assert all(ex.facts.get(relation) for relation in names()), {r: len(ex.facts.get(r, ())) for r in names()}
+    assert mapped.count > 0
 
 
 def test_make_executor_picks_the_engine():
@@ -93,6 +114,45 @@ def test_a_failing_report_becomes_a_failure_and_the_others_go_on_in_parallel(tmp
         assert failures[0].path.endswith("broken-2024.txt")
     assert [str(f) for f in serial[1]] == [str(f) for f in parallel[1]]
     assert [e.counts() for e in serial[0]] == [e.counts() for e in parallel[0]]
+
+
+class _Starting:
+    """An engine whose workers are starting for the first ``calls`` questions."""
+
+    def __init__(self, calls: int, start: bool = True):
+        self.calls, self._start = calls, start
+
+    def start(self, count: int) -> bool:
+        return self._start
+
+    def starting(self) -> bool:
+        self.calls -= 1
+        return self.calls >= 0
+
+
+def test_the_reports_are_read_here_while_the_workers_start_in_order_failures_in_place(tmp_path):
+    from kg.build import READ_AHEAD_MAX, _read_while_starting
+    from kg.model import Document
+    from kg.readers import ReadConfig
+
+    paths = _small_corpus(tmp_path / "in")  # broken-2024 (empty), shilong-2024, zhanhe-2024
+    items = list(_read_while_starting(_Starting(2), paths, ReadConfig()))
+    assert isinstance(items[0], Failure) and items[0].path.endswith("broken-2024.txt")
+    assert isinstance(items[1], Document) and items[1].name == "shilong-2024"
+    assert items[2] == paths[2]  # the workers were up: this one they read
+    assert list(_read_while_starting(_Starting(99), paths, ReadConfig()))[2].name == "zhanhe-2024"
+    assert list(_read_while_starting(_Starting(99, start=False), paths, ReadConfig())) == paths
+    assert list(_read_while_starting(SerialExecutor(), paths, ReadConfig())) == paths
+    assert READ_AHEAD_MAX >= 100
+
+
+def test_workers_started_in_the_background_take_the_work_of_map():
+    with ProcessExecutor(2, serial_below=4) as pool:
+        assert not pool.start(3) and not pool.starting()  # as few items as map runs here: no workers
+        assert pool.start(4)
+        assert list(pool.map(_slow_echo, range(4))) == [0, 10, 20, 30]
+        assert not pool.starting() and not pool.start(4)  # up, and started once
+    assert pool._starter is None and pool._pool is None
 
 
 def test_cli_workers_option(tmp_path, capsys):
