@@ -71,10 +71,13 @@ _nfkc_piece = lru_cache(maxsize=4096)(partial(unicodedata.normalize, "NFKC"))
 
 
 def nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, piece by piece: only the runs of characters outside
-    :data:`_NFKC_INERT` (with the character before each) go through it, the same pieces, mostly a
-    full-width comma or bracket after a Chinese character, looked up once (a third of the time: NFKC
-    of a whole report walks every character, twice per normalization)."""
+    """``unicodedata.normalize("NFKC", text)``, piece by piece: the Chinese marks of ``,;:()!?``
+    replaced by the ASCII ones NFKC makes of them (full-width forms: tests/test_normalize.py checks
+    each), then only the runs of characters outside :data:`_NFKC_INERT` (with the character before
+    each) go through NFKC, the same pieces looked up once (NFKC of a whole report walks every
+    character, twice per normalization; a report's commas were most of its pieces)."""
+    for ascii_mark, zh_mark in _ASCII_TO_ZH.items():
+        text = text.replace(zh_mark, ascii_mark)
     return _NFKC_PIECE.sub(lambda m: _nfkc_piece(m.group()), text)
 
 
@@ -102,26 +105,30 @@ def _space_run(m: re.Match[str]) -> str:
 
 # ASCII punctuation becomes Chinese only where a Chinese character or Chinese punctuation is on either
 # side, so "1,000" and "100MW/200MWh" keep their ASCII forms.
-_ASCII_PUNCT = re.compile(r"[,;:()!?]")
-_ZH_BEFORE = frozenset(_ZH_PUNCT + "%")
-_ZH_AFTER = frozenset(_ZH_PUNCT)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-def _punct_by_zh(m: re.Match[str]) -> str:
-    text, start = m.string, m.start()
-    before = text[start - 1] if start else ""
-    after = text[start + 1] if start + 1 < len(text) else ""
-    if (before and (_is_cjk(before) or before in _ZH_BEFORE)) or (after and (_is_cjk(after) or after in _ZH_AFTER)):
-        return _ASCII_TO_ZH[m.group()]
-    return m.group()
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_ZH_BEFORE = re.escape(_ZH_PUNCT + "%")  # (in a character class)
+_ZH_AFTER = re.escape(_ZH_PUNCT)
+#: An ASCII mark with neither a Chinese character or mark before it nor one after it: it stays ASCII.
+#: (The mark first, then the character before it, so that the search looks for the mark alone.)
+_ASCII_PUNCT_KEPT = re.compile(f"[,;:()!?](?<![{_CJK}{_ZH_BEFORE}].)(?![{_CJK}{_ZH_AFTER}])")
 
 
 def _ascii_punct_to_zh(text: str) -> str:
-    return _ASCII_PUNCT.sub(_punct_by_zh, text)
+    """Each ASCII mark of ``,;:()!?`` made Chinese where a Chinese character or mark is on either side
+    (the neighbours in ``text`` as given): all are replaced (a scan of the text per mark, in C), then
+    the few that keep their ASCII form (in 1,000 or (1)) are put back."""
+    kept = [m.start() for m in _ASCII_PUNCT_KEPT.finditer(text)]
+    out = text
+    for ascii_mark, zh_mark in _ASCII_TO_ZH.items():
+        out = out.replace(ascii_mark, zh_mark)
+    if not kept:
+        return out
+    pieces, done = [], 0
+    for k in kept:
+        pieces += (out[done:k], text[k])
+        done = k + 1
+    pieces.append(out[done:])
+    return "".join(pieces)
 
 
 def _is_heading(line: str) -> bool:

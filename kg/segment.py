@@ -44,13 +44,13 @@ def jieba_dictionary():
     dictionary is loaded here with jieba's own ``initialize`` (same cache file, same checks, the same
     objects), its ``marshal.load`` reading the whole file first. Every process that extracts pays this
     once: each ``kg build`` (in the workers' forkserver), each serial build, each test session."""
-    import logging
-
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
     dt = jieba.dt
-    if not dt.initialized:
+    if not dt.initialized:  # (kg.decide asks for it for every candidate name: the rest is done once)
+        import logging
+
+        jieba.setLogLevel(logging.WARNING)
         jieba.marshal = _WholeFileMarshal
         try:
             dt.check_initialized()

@@ -85,6 +85,56 @@ def test_the_characters_nfkc_is_split_at_are_inert_starters():
         assert ch not in seconds and not "\u1100" <= ch <= "\u11ff", hex(ord(ch))  # (Hangul jamo compose too)
 
 
+def test_the_chinese_marks_nfkc_replaces_first_are_what_nfkc_makes_ascii():
+    """nfkc replaces the Chinese marks of ,;:()!? by the ASCII marks before it looks at pieces: NFKC's
+    own mapping of each (full-width forms)."""
+    import unicodedata
+
+    from kg.normalize import _ASCII_TO_ZH
+
+    for ascii_mark, zh_mark in _ASCII_TO_ZH.items():
+        assert unicodedata.normalize("NFKC", zh_mark) == ascii_mark, zh_mark
+
+
+def _punct_by_neighbours(text: str) -> str:
+    """The rule, one mark at a time: an ASCII mark of ,;:()!? becomes Chinese when the character before it
+    is a Chinese character, a Chinese mark or %, or the one after it a Chinese character or mark."""
+    from kg.normalize import _ASCII_TO_ZH, _ZH_PUNCT
+
+    def chinese(ch: str) -> bool:
+        return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+    out = []
+    for i, ch in enumerate(text):
+        before, after = text[i - 1] if i else "", text[i + 1] if i + 1 < len(text) else ""
+        if ch in _ASCII_TO_ZH and ((before and (chinese(before) or before in _ZH_PUNCT + "%"))
+                                   or (after and (chinese(after) or after in _ZH_PUNCT))):
+            ch = _ASCII_TO_ZH[ch]
+        out.append(ch)
+    return "".join(out)
+
+
+def test_ascii_marks_become_chinese_by_their_neighbours():
+    """kg.normalize._ascii_punct_to_zh (one translation, the marks that stay ASCII put back) is the rule
+    applied mark by mark: on generated strings and on every report at hand."""
+    import random
+    import unicodedata
+    from pathlib import Path
+
+    from kg.normalize import _ascii_punct_to_zh
+
+    assert _ascii_punct_to_zh("共1,000(万)元:增长5%,其中(1)a,b") == "共1,000（万）元：增长5%，其中（1)a,b"
+    alphabet = ",;:()!?a1 %中\u3400\u9fff\uf900\ufaff\u33ff\ufb00，。、；：？！“”‘’（）《》【】—…·\n-]^\\"
+    rnd = random.Random(7)
+    for _ in range(50_000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 8)))
+        assert _ascii_punct_to_zh(text) == _punct_by_neighbours(text), ascii(text)
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "seeds").glob("*.txt")) + sorted((root.parent / "shared" / "dev" / "reports").glob("*.txt")):
+        text = unicodedata.normalize("NFKC", path.read_text(encoding="utf-8", errors="replace"))
+        assert _ascii_punct_to_zh(text) == _punct_by_neighbours(text), path.name
+
+
 _NFKC_ALPHABET = ("abce ,.;:()1２３ＡＢ，。；：（）！？　、“”—·…①Ⅱ²½ﬁΩÅ\u0301\u0308\u0327\u0323\u309a\u3099か"
                   "\u1100\u1161\u11a8가\u0b47\u0b3e\u0bc6\u0bbe\u0dd9\u0dcf\u1b05\u1b35\U00011099\U000110ba"
                   "政府工作报告中国十\ufeff\u200b")
