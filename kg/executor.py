@@ -141,8 +141,7 @@ class ProcessExecutor(_Base):
         :meth:`map` starts them for), so that this process can do other work while they start (it
         takes seconds: the forkserver imports spaCy and builds the pipeline); :meth:`starting` says
         when they are up. Gives whether they are starting."""
-        limit = SERIAL_BELOW if self.serial_below is None else self.serial_below
-        if count < limit or self._pool is not None:
+        if count < self._fewest() or self._pool is not None:
             return False
         import threading
 
@@ -158,6 +157,10 @@ class ProcessExecutor(_Base):
         self._starter = threading.Thread(target=spawn, name="kg-workers-start", daemon=True)
         self._starter.start()
         return True
+
+    def _fewest(self) -> int:
+        """The fewest items for which workers are started (fewer run in this process)."""
+        return SERIAL_BELOW if self.serial_below is None else self.serial_below
 
     def starting(self) -> bool:
         """True while the workers :meth:`start` started are not all up yet."""
@@ -186,7 +189,7 @@ class ProcessExecutor(_Base):
         from concurrent.futures.process import BrokenProcessPool
 
         items = iter(items)
-        limit = SERIAL_BELOW if self.serial_below is None else self.serial_below
+        limit = self._fewest()
         head = [item for _, item in zip(range(limit), items)]
         if len(head) < limit:  # a small job: workers would cost more than they save
             for item in head:
