@@ -31,6 +31,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.base import TRIGGER_STARTS, sentences_with  # noqa: F401  (sentences_with re-exported)
 from kg.segment import add_words, cut
 from kg.structure import (  # noqa: F401  (re-exported: extractors and tests import them from here)
     SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_PREAMBLE, SECTION_REVIEW, Sentence, mark_sections,
@@ -302,7 +303,7 @@ class TriggerMatcher:
         for i in hits:
             for label in labels[words[i]]:
                 starts[label].append(offsets[i])
-        doc.user_data[_TRIGGER_STARTS] = starts
+        doc.user_data[TRIGGER_STARTS] = starts
         return doc
 
 
@@ -314,26 +315,6 @@ def _made_of(token: str, words: frozenset[str], longest: int = 4) -> bool:
     for end in range(1, len(token) + 1):
         ok[end] = any(ok[start] and token[start:end] in words for start in range(max(0, end - longest), end))
     return ok[-1]
-
-
-_TRIGGER_STARTS = "gwr_trigger_starts"
-
-
-def sentences_with(doc: Doc, label: str) -> list[Sentence]:
-    """The sentences of ``doc`` holding at least one trigger of ``label``."""
-    kept = doc.user_data.get(_TRIGGER_STARTS)
-    if kept is not None and label in kept:
-        starts = kept[label]  # in order, from TriggerMatcher
-    else:
-        starts = sorted({span.start_char for span in doc.spans.get("gwr_triggers", []) if span.label_ == label})
-    out = []
-    j = 0
-    for sent in doc._.gwr_sentences:
-        while j < len(starts) and starts[j] < sent.start:
-            j += 1
-        if j < len(starts) and starts[j] < sent.end:
-            out.append(sent)
-    return out
 
 
 @Language.factory("gwr_meta")

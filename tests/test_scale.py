@@ -113,6 +113,27 @@ def test_a_small_build_starts_no_worker(tmp_path):
     assert not set(seen) - before
 
 
+def test_a_pooled_build_never_loads_spacy_in_the_client(tmp_path):
+    """With workers, spaCy (about a second to import, tens of MB) is the workers' alone: the client
+    reads, merges, writes and draws the views (which ask every relation for its styles) without it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from kg import executor\n"
+            "from kg.build import build\n"
+            "executor.SERIAL_BELOW = 0\n"  # five seeds would run in this process otherwise
+            f"result = build([Path({str(SEEDS)!r})], Path({str(tmp_path / 'out')!r}), progress=False,"
+            " workers=2, cache=None)\n"
+            "assert result.ok, result.summary()\n"
+            "print(sorted(m for m in ('spacy', 'thinc', 'jieba') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "out" / "graph.html").is_file() and (tmp_path / "out" / "views").is_dir()
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def _literal_forms(path: Path, fmt: str) -> set:
     from rdflib import Graph, Literal
 

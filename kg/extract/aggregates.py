@@ -20,7 +20,7 @@ from typing import ClassVar, Optional
 from kg.amounts import find_money, parse_number
 from kg.extract.base import Context, evidence
 from kg.model import Evidence
-from kg.nlp import SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_REVIEW
+from kg.structure import SECTION_GLOSSARY, SECTION_OTHER, SECTION_PLAN, SECTION_REVIEW
 
 PLACEHOLDER = "¤"  # stands for an amount of money in a sentence while shapes are matched
 KINDS = ("completed", "funding", "total")

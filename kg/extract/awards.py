@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Optional
 
-from kg.extract.base import Context, clauses, evidence
+from kg.extract.base import Context, clauses, evidence, sentences_with
 from kg.extract.names import clean_name, split_list
 from kg.lexicon import compiled_rules, load
 from kg.model import AwardMention
-from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
+from kg.structure import SECTION_PLAN, SECTION_REVIEW, Sentence
 
 _HAN = r"[\u4e00-\u9fff]"
 _CN_NUM = r"[一二两三四五六七八九十百]"

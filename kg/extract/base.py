@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Optional, Protocol
 
 from kg.model import Evidence, Meta
-from kg.nlp import SECTION_PLAN, Sentence
+from kg.structure import SECTION_PLAN, Sentence
+
+# doc.user_data key under which the trigger matcher (kg.nlp) leaves each label's trigger start characters
+TRIGGER_STARTS = "gwr_trigger_starts"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,25 @@ class Extractor(Protocol):
     name: ClassVar[str]
 
     def extract(self, doc: Any, context: Context) -> list[Any]: ...
+
+
+def sentences_with(doc: Any, label: str) -> list[Sentence]:
+    """The sentences of ``doc`` (a Doc the kg.nlp pipeline processed) holding at least one trigger of
+    ``label``. Here, not in kg.nlp, so that the extractor modules (and the relations, which name their
+    fact types) import without spaCy: a pooled build's client and the views never load it."""
+    kept = doc.user_data.get(TRIGGER_STARTS)
+    if kept is not None and label in kept:
+        starts = kept[label]  # in order, from kg.nlp.TriggerMatcher
+    else:
+        starts = sorted({span.start_char for span in doc.spans.get("gwr_triggers", []) if span.label_ == label})
+    out = []
+    j = 0
+    for sent in doc._.gwr_sentences:
+        while j < len(starts) and starts[j] < sent.start:
+            j += 1
+        if j < len(starts) and starts[j] < sent.end:
+            out.append(sent)
+    return out
 
 
 def evidence(sentence: Sentence) -> Evidence:

@@ -20,8 +20,7 @@ from kg.amounts import MONEY, NUMBER, UNIT_FACTOR as _UNIT, find_money, normaliz
 from kg.extract.base import Context, evidence
 from kg.lexicon import compiled_rules, load
 from kg.model import IndicatorMention
-from kg.nlp import SECTION_PLAN, SECTION_REVIEW, Sentence
-from kg.structure import plan_period_end
+from kg.structure import SECTION_PLAN, SECTION_REVIEW, Sentence, plan_period_end
 
 @dataclass(frozen=True)
 class _Rules:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import ClassVar, Optional
 
 from kg.amounts import find_money
-from kg.extract.base import Context, clauses, evidence
+from kg.extract.base import Context, clauses, evidence, sentences_with
 from kg.extract import names, projects
 from kg.extract.names import project_name
 from kg.lexicon import compiled_rules, load
 from kg.model import InvestmentMention
-from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, sentences_with
+from kg.structure import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW
 
 NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·\-—]"
 

@@ -30,14 +30,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import ClassVar, NamedTuple, Optional
 
-from kg.extract.base import Context, clauses, evidence, memo_clear, per_report
+from kg.extract.base import Context, clauses, evidence, memo_clear, per_report, sentences_with
 from kg.extract.names import (TRAILING_DENG, clean_name, generic_only, is_generic_facility, project_name,
                             unspecific_work)
 from kg.extract.names import rules as name_rules
 from kg.lexicon import compiled_rules, joined, load
 from kg.normalize import strip_project_suffix
 from kg.model import ProjectMention
-from kg.nlp import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, Sentence, sentences_with
+from kg.structure import SECTION_GLOSSARY, SECTION_PLAN, SECTION_REVIEW, Sentence
 
 CN = r"[\u4e00-\u9fff]"
 NUM = r"(?:\d+|[一二两三四五六七八九十百]+)"  # a count, in digits or Chinese numerals
