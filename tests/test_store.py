@@ -299,3 +299,44 @@ def test_the_functional_merge_reads_only_the_nodes_it_could_change(monkeypatch):
     assert merged(False) != [b"".join(sorted(r)) for r in reports]  # the merge changed something
     _, local = _functional_keys(reports[0])
     assert len(local) == 2  # two-labels, alt-is-label
+
+
+def test_triple_set_builds_its_predicate_index_late_and_answers_as_if_kept_all_along():
+    """kg.rdf.TripleSet makes its predicate index on the first question that needs it (the mapping of a
+    report asks none): after any sequence of adds, removes and questions its answers, in their order,
+    are those of a set whose index was kept from the start, and the triples are rdflib's."""
+    import random
+
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.rdf import TripleSet
+
+    rng = random.Random(14)
+    nodes = [URIRef(f"https://example.org/n{i}") for i in range(6)]
+    props = [URIRef(f"https://example.org/p{i}") for i in range(3)]
+    values = nodes[:3] + [Literal(i) for i in range(3)] + [Literal("甲", lang="zh")]
+    for _ in range(60):
+        late, early, reference = TripleSet(), TripleSet(), Graph()
+        early._index()  # kept from the start
+        lazy_until_asked = True
+        for _ in range(rng.randrange(1, 40)):
+            op = rng.random()
+            s, p, o = rng.choice(nodes), rng.choice(props), rng.choice(values)
+            if op < 0.6:
+                for graph in (late, early, reference):
+                    graph.add((s, p, o))
+            elif op < 0.75:
+                pattern = (rng.choice([s, None]), p, rng.choice([o, None]))
+                for graph in (late, early, reference):
+                    graph.remove(pattern)
+                lazy_until_asked = False
+            else:
+                pattern = (None, p, rng.choice([o, None]))
+                assert list(late.triples(pattern)) == list(early.triples(pattern))
+                assert set(late.triples(pattern)) == set(reference.triples(pattern))
+                lazy_until_asked = False
+            if lazy_until_asked:
+                assert late._pos is None  # adds alone never build it
+        assert list(late) == list(early) and set(late) == set(reference) and len(late) == len(reference)
+        for p in props:
+            assert list(late.subject_objects(p)) == list(early.subject_objects(p))
