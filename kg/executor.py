@@ -99,6 +99,11 @@ def _warm_up() -> None:
     warmed_in = os.getpid()
 
 
+#: The first-generation garbage-collection threshold (allocations less deallocations) of the workers
+#: forked from the forkserver (:mod:`kg._prewarm` sets it there; Python's default is 700).
+YOUNG_THRESHOLD = 10_000
+
+
 def default_workers() -> int:
     """All the cores this process may use."""
     try:

@@ -28,28 +28,35 @@ def test_process_pool_yields_in_input_order_whatever_finishes_first():
     assert list(SerialExecutor().map(_slow_echo, range(3))) == [0, 10, 20]
 
 
-def _pipeline_was_built(_item: int) -> tuple[bool, bool]:
-    """Whether this worker found the pipeline built (its build was asked for before), and whether it was
-    warmed up in another process (the forkserver it was forked from) rather than by itself."""
+def _pipeline_was_built(_item: int) -> tuple[bool, bool, int]:
+    """Whether this worker found the pipeline built (its build was asked for before), whether it was
+    warmed up in another process (the forkserver it was forked from) rather than by itself, and its
+    first-generation garbage-collection threshold."""
+    import gc
     import os
 
     import kg.executor
     from kg.nlp import _build_nlp
 
-    return _build_nlp.cache_info().misses > 0, kg.executor.warmed_in not in (None, os.getpid())
+    return _build_nlp.cache_info().misses > 0, kg.executor.warmed_in not in (None, os.getpid()), gc.get_threshold()[0]
 
 
 def test_forkserver_workers_start_with_the_pipeline_built():
     """Under forkserver, the server builds the pipeline and warms it up (kg._prewarm) and the workers
-    forked from it share it: none builds its own. A spawned worker builds its own."""
+    forked from it share it: none builds its own, and each collects garbage less often than Python's
+    default. A spawned worker builds its own."""
+    import gc
     import multiprocessing
+
+    from kg.executor import YOUNG_THRESHOLD
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no forkserver start method on this platform")
+    assert YOUNG_THRESHOLD > gc.get_threshold()[0]  # this process keeps its own
     with ProcessExecutor(2, serial_below=0, start_method="forkserver") as pool:
-        assert list(pool.map(_pipeline_was_built, range(4))) == [(True, True)] * 4
+        assert list(pool.map(_pipeline_was_built, range(4))) == [(True, True, YOUNG_THRESHOLD)] * 4
     with ProcessExecutor(1, serial_below=0, start_method="spawn") as pool:
-        assert list(pool.map(_pipeline_was_built, range(1))) == [(True, False)]
+        assert [found[:2] for found in pool.map(_pipeline_was_built, range(1))] == [(True, False)]
 
 
 def test_the_warm_up_report_takes_every_path_of_extraction():
