@@ -38,7 +38,8 @@ def _pipeline_was_built(_item: int) -> tuple[bool, bool, int]:
     import kg.executor
     from kg.nlp import _build_nlp
 
-    return _build_nlp.cache_info().misses > 0, kg.executor.warmed_in not in (None, os.getpid()), gc.get_threshold()[0]
+    built_before = _build_nlp.cache_info().misses > 0
+    return built_before, kg.executor.warmed_in not in (None, os.getpid()), gc.get_threshold()[0]
 
 
 def test_forkserver_workers_start_with_the_pipeline_built():
